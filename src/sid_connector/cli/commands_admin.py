@@ -1,0 +1,47 @@
+"""``plugins`` and ``audit verify``: what is installed, and whether the record of what happened holds."""
+
+from __future__ import annotations
+
+import click
+
+from sid_connector.cli.context import AppContext
+from sid_connector.cli.output import echo_json, error
+from sid_connector.exit_codes import ExitCode
+from sid_connector.i18n import t
+from sid_connector.store import Store
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@click.command(name="plugins")
+@click.option("--json", "as_json", is_flag=True, help="Cetak sebagai JSON.")
+@pass_app
+def plugins_command(app: AppContext, as_json: bool) -> None:
+    """Daftar plugin yang terpasang dan statusnya."""
+    infos = [info.as_json() for info in app.host.report()]
+    if as_json:
+        echo_json(infos)
+        return
+    for info in infos:
+        mark = "ok" if info["status"] == "ok" else "GAGAL"
+        click.echo(f"{info['name']:<24} {info['version'] or '-':<10} {mark:<6} {', '.join(info['hooks'])}")
+        if info["error"]:
+            click.echo(f"    {info['error']}")
+
+
+@click.group()
+def audit() -> None:
+    """Log audit berantai hash."""
+
+
+@audit.command()
+@pass_app
+def verify(app: AppContext) -> None:
+    """Periksa bahwa tidak ada entri log audit yang diubah atau dihapus (exit 1 bila rusak)."""
+    with Store.open(app.config.store_path) as store:
+        verdict = store.verify_audit()
+    if verdict.ok:
+        click.echo(t("audit.ok", entries=verdict.entries))
+        return
+    error(t("audit.broken", entry_id=verdict.entry_id, problem=verdict.problem))
+    raise SystemExit(int(ExitCode.PROBLEMS))

@@ -1,0 +1,104 @@
+"""``sync`` and ``status``: the commands cron and operators run every day."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from sid_connector.cli.context import AppContext
+from sid_connector.cli.output import echo_json, print_summary, pull_progress
+from sid_connector.i18n import t
+from sid_connector.privacy import scrub
+from sid_connector.store import Store
+from sid_connector.sync.run import run_sync
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@click.command()
+@click.option("--allow-mass-delete", is_flag=True, help="Izinkan penghapusan massal yang dihentikan pengaman.")
+@click.option("--json", "as_json", is_flag=True, help="Cetak ringkasan sebagai JSON.")
+@pass_app
+def sync(app: AppContext, allow_mass_delete: bool, as_json: bool) -> None:
+    """Tarik data dari sumber ke basis data lokal (pull → store)."""
+    with pull_progress() as progress:
+        outcome = run_sync(app.config, app.host, allow_mass_delete=allow_mass_delete, progress=progress)
+    if as_json:
+        echo_json(scrub_json(outcome.summary))
+    else:
+        print_summary(outcome.summary)
+    raise SystemExit(int(outcome.exit_code))
+
+
+def scrub_json(data: Any) -> Any:
+    """Mask NIK/KK-like numbers in any string of a JSON-able structure."""
+    if isinstance(data, str):
+        return scrub(data)
+    if isinstance(data, dict):
+        return {key: scrub_json(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [scrub_json(item) for item in data]
+    return data
+
+
+def status_data(store: Store) -> dict[str, Any]:
+    villages = []
+    totals: dict[str, int] = {}
+    for code in store.villages():
+        desa = store.identity(code)
+        counts = store.counts(code)
+        villages.append({"kode_desa": code, "nama_desa": desa.nama_desa if desa else None, "counts": counts})
+        for entity, value in counts.items():
+            totals[entity] = totals.get(entity, 0) + value
+    last = store.last_run()
+    last_run = None
+    if last:
+        summary = last["summary"]
+        last_run = {
+            "id": last["id"],
+            "command": last["command"],
+            "status": last["status"],
+            "started_at": last["started_at"],
+            "finished_at": last["finished_at"],
+            "changes": summary.get("changes", {}),
+            "quarantined": summary.get("quarantined", 0),
+            "read": summary.get("read", {}),
+            "error": summary.get("error"),
+        }
+    village = {k: v for k, v in villages[0].items() if k != "counts"} if villages else None
+    return {"village": village, "villages": villages, "counts": totals, "last_run": last_run}
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Cetak sebagai JSON.")
+@pass_app
+def status(app: AppContext, as_json: bool) -> None:
+    """Tampilkan isi basis data lokal dan hasil sinkronisasi terakhir."""
+    config = app.config
+    if not config.store_path.exists():
+        data: dict[str, Any] = {"village": None, "villages": [], "counts": {}, "last_run": None}
+    else:
+        with Store.open(config.store_path) as store:
+            data = status_data(store)
+    if as_json:
+        echo_json(scrub_json(data))
+        return
+    if data["last_run"] is None and not data["villages"]:
+        click.echo(t("status.none"))
+        return
+    for village in data["villages"]:
+        click.echo(f"Desa {village['nama_desa'] or ''} ({village['kode_desa']})")
+        for entity, value in village["counts"].items():
+            click.echo(f"  {entity:<20} {value:>9}")
+    run = data["last_run"]
+    if run:
+        click.echo(f"Run #{run['id']} {run['command']}: {run['status']} ({run['finished_at']})")
+        for entity, counts in sorted(run["changes"].items()):
+            click.echo(
+                f"  {entity:<20} +{counts.get('new', 0)} ~{counts.get('changed', 0)} -{counts.get('deleted', 0)}"
+            )
+        if run["quarantined"]:
+            click.echo(t("summary.quarantined", count=run["quarantined"]))
+        if run["error"]:
+            click.echo(scrub(run["error"]))

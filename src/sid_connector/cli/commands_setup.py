@@ -1,0 +1,119 @@
+"""``init`` and ``demo``: from nothing to a working configuration, or to a whole demo village."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sid_connector.cli.context import AppContext
+from sid_connector.cli.output import console, print_summary, pull_progress
+from sid_connector.config import ConfigError, dump_toml, load_config
+from sid_connector.i18n import t
+from sid_connector.sources import DemoWriter
+from sid_connector.sync.run import run_sync
+
+pass_app = click.make_pass_decorator(AppContext)
+HEADER = "sid-connector configuration (https://github.com/sid-connector/sid-connector/blob/main/docs/config.md)"
+
+
+def normalise_kode_desa(code: str) -> str:
+    """``"33.01.02.2001"`` or ``"3301022001"`` → ``"3301022001"``; anything else is a usage error."""
+    digits = re.sub(r"[.\s]", "", code or "")
+    if not re.fullmatch(r"\d{10}", digits):
+        raise click.BadParameter(t("init.kode_invalid", code=code), param_hint="--kode-desa")
+    return digits
+
+
+def write_config(path: Path, data: dict[str, Any], *, force: bool) -> None:
+    if path.exists() and not force:
+        raise click.UsageError(t("config.exists", path=path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump_toml(data, HEADER), encoding="utf-8")
+    os.chmod(path, 0o600)  # it may hold a database URL with a password
+
+
+@click.command()
+@click.option("--non-interactive", is_flag=True, help="Jangan bertanya; semua nilai dari opsi.")
+@click.option("--source", "source_name", default=None, help="Nama plugin sumber (opensid-xlsx, opensid-db, …).")
+@click.option("--url", default=None, help="URL sumber (basis data); atau isi SID_SOURCE_URL.")
+@click.option("--path", "source_path", default=None, help="Berkas sumber (xlsx).")
+@click.option("--kode-desa", default=None, help="Kode desa Kemendagri, 10 digit (boleh bertitik).")
+@click.option("--store", "store_path", default=None, help="Lokasi basis data lokal (SQLite).")
+@click.option("--force", is_flag=True, help="Timpa konfigurasi yang sudah ada.")
+@pass_app
+def init(
+    app: AppContext,
+    non_interactive: bool,
+    source_name: str | None,
+    url: str | None,
+    source_path: str | None,
+    kode_desa: str | None,
+    store_path: str | None,
+    force: bool,
+) -> None:
+    """Buat berkas konfigurasi (wizard, atau --non-interactive)."""
+    if not non_interactive:
+        known = sorted(app.host.sources()) or ["opensid-xlsx"]
+        source_name = source_name or click.prompt(t("init.prompt.source"), type=click.Choice(known), default=known[0])
+        if source_name.endswith("xlsx"):
+            source_path = source_path or click.prompt(t("init.prompt.path"))
+        else:
+            url = url or click.prompt(t("init.prompt.url"), default="", show_default=False) or None
+        kode_desa = kode_desa or click.prompt(t("init.prompt.kode_desa"))
+        store_path = store_path or click.prompt(t("init.prompt.store"), default="sid-connector.db")
+    if not source_name or not kode_desa:
+        raise click.UsageError("--source dan --kode-desa wajib diisi.")
+    if not (url or source_path or os.environ.get("SID_SOURCE_URL")):
+        raise click.UsageError(t("init.need_location"))
+    source: dict[str, Any] = {"name": source_name, "kode_desa": normalise_kode_desa(kode_desa)}
+    if url:
+        source["url"] = url
+    if source_path:
+        source["path"] = source_path
+    data = {"lang": "id", "source": source, "store": {"path": store_path or "sid-connector.db"}}
+    target = app.config_file
+    write_config(target, data, force=force)
+    click.echo(t("config.written", path=target))
+
+
+@click.command()
+@click.option("--dir", "directory", default="demo", show_default=True, type=click.Path(file_okay=False))
+@click.option("--residents", default=2000, show_default=True, type=click.IntRange(100, 1_000_000))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--clean", is_flag=True, help="Tanpa masalah yang sengaja ditanam.")
+@click.option("--source", "source_name", default="opensid-xlsx", show_default=True)
+@click.option("--url", default=None, help="Untuk sumber basis data: ke mana desa demo ditulis.")
+@pass_app
+def demo(
+    app: AppContext, directory: str, residents: int, seed: int, clean: bool, source_name: str, url: str | None
+) -> None:
+    """Buat desa sintetis, tulis dalam format OpenSID, lalu jalankan seluruh alur ke basis data lokal."""
+    from sid_connector.synth import VillageSpec, generate
+
+    target = Path(directory).resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    plugin = app.host.sources().get(source_name)
+    if plugin is None or not isinstance(plugin.factory, type) or not issubclass(plugin.factory, DemoWriter):
+        known = ", ".join(sorted(app.host.sources())) or "-"
+        raise ConfigError(t("source.unknown", name=source_name, known=known))
+    with console.status(t("demo.generating", residents=residents)):
+        village = generate(VillageSpec(residents=residents, seed=seed, planted=not clean))
+        options = plugin.factory.write_demo(village, {"dir": str(target), "url": url})
+    config_file = target / "sid-connector.toml"
+    data = {
+        "lang": "id",
+        "source": {"name": source_name, **options},
+        "store": {"path": "sid-connector.db"},
+    }
+    write_config(config_file, data, force=True)
+    config = load_config(config_file)
+    with pull_progress() as progress:
+        outcome = run_sync(config, app.host, command="demo", progress=progress)
+    print_summary(outcome.summary)
+    click.echo(t("demo.done", config=config_file))
+    # The demo plants problems on purpose: finding them is success; only a failed run is an error.
+    raise SystemExit(0 if outcome.status in {"ok", "problems"} else int(outcome.exit_code))

@@ -1,0 +1,27 @@
+"""Typed models of OpenSID's population records and its reference codes."""
+
+from sid_connector.models.codes import code_for_label, label_for, labels
+from sid_connector.models.records import (
+    ENTITY_MODELS,
+    Desa,
+    Keluarga,
+    Penduduk,
+    Peristiwa,
+    PeristiwaKeluarga,
+    Record,
+    Wilayah,
+)
+
+__all__ = [
+    "ENTITY_MODELS",
+    "Desa",
+    "Keluarga",
+    "Penduduk",
+    "Peristiwa",
+    "PeristiwaKeluarga",
+    "Record",
+    "Wilayah",
+    "code_for_label",
+    "label_for",
+    "labels",
+]

@@ -1,0 +1,127 @@
+"""A whole run: take the lock, pull every village of the configured source, record the outcome.
+
+Later stages (rules, push, notifications) hang off the same run. The run's summary is what ``sync`` prints,
+what ``status --json`` shows as ``last_run`` and what the ``sid_connector_run_finished`` hook receives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sid_connector.config import Config, ConfigError
+from sid_connector.exit_codes import ExitCode
+from sid_connector.i18n import t
+from sid_connector.plugins import PluginHost
+from sid_connector.sources import Source, SourceError, VillageRef
+from sid_connector.store import RunLock, Store
+from sid_connector.sync.engine import DeletionPolicy, MassDeletionBlockedError, ProgressCallback, VillagePull
+
+QUARANTINE_SHOWN = 50
+
+
+@dataclass(slots=True)
+class RunOutcome:
+    run_id: int
+    status: str
+    exit_code: ExitCode
+    summary: dict[str, Any] = field(default_factory=dict)
+    message: str | None = None
+
+
+def make_source(config: Config, host: PluginHost) -> Source:
+    sources = host.sources()
+    plugin = sources.get(config.source.name)
+    if plugin is None:
+        known = ", ".join(sorted(sources)) or "-"
+        raise ConfigError(t("source.unknown", name=config.source.name, known=known))
+    return plugin.factory(config.source_options())
+
+
+def _merge_changes(total: dict[str, dict[str, int]], part: dict[str, dict[str, int]]) -> None:
+    for entity, counts in part.items():
+        bucket = total.setdefault(entity, {"new": 0, "changed": 0, "deleted": 0})
+        for kind, value in counts.items():
+            bucket[kind] = bucket.get(kind, 0) + value
+
+
+def run_sync(
+    config: Config,
+    host: PluginHost,
+    *,
+    command: str = "sync",
+    allow_mass_delete: bool = False,
+    progress: Callable[[VillageRef], ProgressCallback] | None = None,
+) -> RunOutcome:
+    """Run one sync. Raises :class:`LockHeldError` when another run holds the store."""
+    deletion = DeletionPolicy(
+        threshold=config.sync.mass_delete_threshold,
+        minimum=config.sync.mass_delete_minimum,
+        allow_mass_delete=allow_mass_delete,
+    )
+    with RunLock(config.store_path), Store.open(config.store_path) as store:
+        run_id = store.start_run(command)
+        host.notify("sid_connector_run_started", run_id=run_id, command=command, config=config.model_dump())
+        summary: dict[str, Any] = {"run_id": run_id, "changes": {}, "quarantined": 0, "villages": {}, "read": {}}
+        status, exit_code, message = "ok", ExitCode.OK, None
+        source: Source | None = None
+        try:
+            source = make_source(config, host)
+            for village in source.villages():
+                pull = VillagePull(
+                    store,
+                    source,
+                    config.source.name,
+                    village,
+                    run_id,
+                    deletion=deletion,
+                    progress=progress(village) if progress else None,
+                )
+                result = pull.run()
+                desa = store.identity(village.kode_desa)
+                summary["villages"][village.kode_desa] = {
+                    "kode_desa": village.kode_desa,
+                    "nama_desa": desa.nama_desa if desa else village.nama_desa,
+                    "changes": result.changes,
+                    "quarantined": len(result.quarantined),
+                    "quarantine": result.quarantined[:QUARANTINE_SHOWN],
+                    "read": result.read,
+                    "resumed": result.resumed,
+                }
+                _merge_changes(summary["changes"], result.changes)
+                summary["quarantined"] += len(result.quarantined)
+                for name, value in result.read.items():
+                    summary["read"][name] = summary["read"].get(name, 0) + value
+            if summary["quarantined"]:
+                status, exit_code = "problems", ExitCode.PROBLEMS
+        except MassDeletionBlockedError as blocked:
+            status, exit_code = "blocked", ExitCode.PROBLEMS
+            message = t(
+                "mass_delete.blocked",
+                would_delete=blocked.would_delete,
+                total=blocked.total,
+                entity=blocked.entity,
+                village=blocked.village,
+                threshold=blocked.threshold,
+            )
+            store.audit(run_id, "guard.mass_delete", {"village": blocked.village, "entity": blocked.entity,
+                                                       "would_delete": blocked.would_delete, "total": blocked.total})
+        except SourceError as error:
+            status = "failed"
+            exit_code = ExitCode.UNREACHABLE if error.unreachable else ExitCode.USAGE
+            message = t("source.failed", error=str(error))
+        except ConfigError as error:
+            status, exit_code, message = "failed", ExitCode.USAGE, str(error)
+        finally:
+            if source is not None:
+                source.close()
+        if allow_mass_delete and status != "blocked":
+            store.audit(run_id, "guard.mass_delete_allowed", {"command": command})
+        summary["status"] = status
+        summary["error"] = message
+        first = next(iter(summary["villages"].values()), None)
+        summary["village"] = {"kode_desa": first["kode_desa"], "nama_desa": first["nama_desa"]} if first else None
+        store.finish_run(run_id, status, summary)
+    host.notify("sid_connector_run_finished", run_id=run_id, status=status, summary=summary)
+    return RunOutcome(run_id, status, exit_code, summary, message)
