@@ -1,0 +1,1 @@
+"""Tests of the packaged Kemendagri region list (sid_connector.wilayah)."""
