@@ -69,11 +69,15 @@ class PluginHost:
         self.infos: dict[str, PluginInfo] = {}
 
     @classmethod
-    def load(cls, *, strict: bool | None = None, extra: Iterable[tuple[str, object]] = ()) -> PluginHost:
-        """Load every entry point of the group, then ``extra`` (name, plugin) pairs (for tests and embedding)."""
+    def load(
+        cls, *, strict: bool | None = None, extra: Iterable[tuple[str, object]] = (), installed: bool = True
+    ) -> PluginHost:
+        """Load every entry point of the group (unless ``installed=False``), then ``extra`` (name, plugin) pairs
+        — for tests and for applications embedding sid-connector with plugins of their own."""
         host = cls(strict=strict)
-        for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
-            host._load_entry_point(entry_point)
+        if installed:
+            for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
+                host._load_entry_point(entry_point)
         for name, plugin in extra:
             host.register(name, plugin)
         return host

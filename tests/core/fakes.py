@@ -35,8 +35,9 @@ class MemorySource:
 
     def pull(self, village: VillageRef, state: Mapping[str, Any]) -> Iterator[Any]:
         yield ReadStats({"rows": sum(len(rows) for rows in self.rows.values())})
+        position = dict(state) if state.get("generation") == self.generation else {}
         for entity, rows in self.rows.items():
-            done = state.get(entity, -1) if state.get("generation") == self.generation else -1
+            done = position.get(entity, -1)
             if self.mode == "snapshot":
                 yield Snapshot(entity, self.generation, expected=len(rows))
             for start in range(0, len(rows), self.batch_size):
@@ -46,15 +47,13 @@ class MemorySource:
                 self.batches += 1
                 if self.fail_after is not None and self.batches > self.fail_after:
                     raise RuntimeError("simulated crash")
-                yield Batch(
-                    entity,
-                    [RawRow(str(row["id"]), f"id {row['id']}", row) for row in chunk],
-                    cursor={**state, "generation": self.generation, entity: start + len(chunk)},
-                )
+                position.update({"generation": self.generation, entity: start + len(chunk)})
+                yield Batch(entity, [RawRow(str(row["id"]), f"id {row['id']}", row) for row in chunk], dict(position))
+            position.pop(entity, None)  # the pass is complete: the next pull starts it afresh
             if self.mode == "snapshot":
-                yield SnapshotEnd(entity)
+                yield SnapshotEnd(entity, cursor=dict(position))
             else:
-                yield KeySet(entity, [str(row["id"]) for row in rows])
+                yield KeySet(entity, [str(row["id"]) for row in rows], cursor=dict(position))
 
     def check(self) -> Sequence[Check]:
         return [Check("memory", True, "ok")]

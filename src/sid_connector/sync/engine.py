@@ -186,7 +186,7 @@ class VillagePull:
             if isinstance(event, Batch):
                 self._on_batch(event)
             elif isinstance(event, Snapshot):
-                self.state = st.open_snapshot(self.state, event.entity, event.generation)
+                self.state = st.open_snapshot(self.state, event.entity, st.pass_mark(self.state, event.generation))
                 self._commit(lambda conn: None)
                 self.progress(event.entity, 0, event.expected)
             elif isinstance(event, SnapshotEnd):

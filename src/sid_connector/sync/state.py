@@ -56,6 +56,16 @@ def open_snapshot(state: Mapping[str, Any], entity: str, generation: str) -> Sta
     return {**state, "pull": pull}
 
 
+def pass_mark(state: Mapping[str, Any], generation: str) -> str:
+    """The mark records seen by a full pass get: the source's generation, scoped to this pull.
+
+    The same file synced twice has the same generation; scoping by the pull's first run keeps the marks of an
+    earlier, completed pass from counting as "seen" in a new one, while a resumed pull keeps its own marks.
+    """
+    runs = pull_state(state).get("runs") or [0]
+    return f"{runs[0]}:{generation}"
+
+
 def snapshot_generation(state: Mapping[str, Any], entity: str) -> str | None:
     return pull_state(state).get("snapshots", {}).get(entity)
 
