@@ -16,6 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from sid_connector.i18n import t
+
 CONFIG_ENV = "SID_CONNECTOR_CONFIG"
 DEFAULT_CONFIG = "sid-connector.toml"
 SOURCE_URL_ENV = "SID_SOURCE_URL"
@@ -95,7 +97,7 @@ def expand_env(value: Any) -> Any:
         def substitute(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in os.environ:
-                raise ConfigError(f"Variabel lingkungan {name} belum diisi (dipakai di konfigurasi).")
+                raise ConfigError(t("config.env_missing", name=name))
             return os.environ[name]
 
         return _ENV_REF.sub(substitute, value)
@@ -113,20 +115,18 @@ def config_path(explicit: str | os.PathLike[str] | None) -> Path:
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     target = config_path(path)
     if not target.exists():
-        raise ConfigError(
-            f"Berkas konfigurasi {target} tidak ditemukan. Jalankan 'sid-connector init' terlebih dahulu."
-        )
+        raise ConfigError(t("config.missing", path=target))
     try:
         raw = tomllib.loads(target.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"Berkas konfigurasi {target} tidak dapat dibaca: {exc}") from exc
+        raise ConfigError(t("config.unreadable", path=target, error=exc)) from exc
     try:
         config = Config.model_validate(expand_env(raw))
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}" for item in exc.errors(include_url=False)
         )
-        raise ConfigError(f"Konfigurasi {target} tidak sah: {problems}") from exc
+        raise ConfigError(t("config.invalid", path=target, problems=problems)) from exc
     config.path = target.resolve()
     return config
 

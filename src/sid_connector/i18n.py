@@ -12,6 +12,16 @@ LANGUAGES = ("id", "en")
 _current = os.environ.get("SID_CONNECTOR_LANG", "id") if os.environ.get("SID_CONNECTOR_LANG") in LANGUAGES else "id"
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "config.missing": (
+        "Berkas konfigurasi {path} tidak ditemukan. Jalankan 'sid-connector init' terlebih dahulu.",
+        "Configuration file {path} not found. Run 'sid-connector init' first.",
+    ),
+    "config.unreadable": ("Berkas konfigurasi {path} tidak dapat dibaca: {error}", "Cannot read {path}: {error}"),
+    "config.invalid": ("Konfigurasi {path} tidak sah: {problems}", "Configuration {path} is not valid: {problems}"),
+    "config.env_missing": (
+        "Variabel lingkungan {name} belum diisi (dipakai di konfigurasi).",
+        "Environment variable {name} is not set (the configuration uses it).",
+    ),
     "config.written": ("Konfigurasi ditulis ke {path}.", "Configuration written to {path}."),
     "config.exists": (
         "{path} sudah ada. Pakai --force untuk menimpanya.",

@@ -63,7 +63,7 @@ def init(
             source_path = source_path or click.prompt(t("init.prompt.path"))
         else:
             url = url or click.prompt(t("init.prompt.url"), default="", show_default=False) or None
-        kode_desa = kode_desa or click.prompt(t("init.prompt.kode_desa"))
+        kode_desa = kode_desa or click.prompt(t("init.prompt.kode_desa"), value_proc=normalise_kode_desa)
         store_path = store_path or click.prompt(t("init.prompt.store"), default="sid-connector.db")
     if not source_name or not kode_desa:
         raise click.UsageError("--source dan --kode-desa wajib diisi.")

@@ -21,7 +21,7 @@ from sid_connector.sources import VillageRef
 from sid_connector.sync.engine import ProgressCallback
 
 console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def echo_json(data: Any) -> None:
