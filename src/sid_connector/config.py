@@ -153,7 +153,9 @@ def dump_toml(data: Mapping[str, Any], header: str = "") -> str:
         lines.append("")
         lines.append(f"[{prefix}]")
         nested = {k: v for k, v in table.items() if isinstance(v, Mapping)}
-        lines.extend(f"{k} = {_toml_value(v)}" for k, v in table.items() if not isinstance(v, Mapping) and v is not None)
+        lines.extend(
+            f"{k} = {_toml_value(v)}" for k, v in table.items() if not isinstance(v, Mapping) and v is not None
+        )
         for key, value in nested.items():
             emit(f"{prefix}.{key}", value)
 

@@ -46,7 +46,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "progress). If the deletion is right, rerun with --allow-mass-delete.",
     ),
     "run.pulling": ("Menarik data desa {village}", "Pulling village {village}"),
-    "run.summary": ("Ringkasan sinkronisasi (run #{run_id}, status: {status})", "Sync summary (run #{run_id}, status: {status})"),
+    "run.summary": (
+        "Ringkasan sinkronisasi (run #{run_id}, status: {status})",
+        "Sync summary (run #{run_id}, status: {status})",
+    ),
     "run.resumed": (
         "Melanjutkan sinkronisasi yang sebelumnya terputus.",
         "Resuming a sync that was interrupted.",
@@ -63,12 +66,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "table.changed": ("berubah", "changed"),
     "table.deleted": ("dihapus", "deleted"),
     "status.none": ("Belum pernah sinkronisasi.", "No run yet."),
-    "audit.ok": ("Log audit utuh: {entries} entri, rantai hash sah.", "Audit log intact: {entries} entries, hash chain valid."),
+    "audit.ok": (
+        "Log audit utuh: {entries} entri, rantai hash sah.",
+        "Audit log intact: {entries} entries, hash chain valid.",
+    ),
     "audit.broken": (
         "LOG AUDIT RUSAK pada entri #{entry_id}: {problem}. Ada entri yang diubah atau dihapus.",
         "AUDIT LOG BROKEN at entry #{entry_id}: {problem}. An entry was edited or deleted.",
     ),
-    "demo.generating": ("Membuat desa sintetis ({residents} penduduk)", "Generating a synthetic village ({residents} residents)"),
+    "demo.generating": (
+        "Membuat desa sintetis ({residents} penduduk)",
+        "Generating a synthetic village ({residents} residents)",
+    ),
     "demo.done": (
         "Demo selesai. Konfigurasi: {config}\nCoba: sid-connector --config {config} status",
         "Demo finished. Config: {config}\nTry: sid-connector --config {config} status",
@@ -80,7 +89,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "URL basis data OpenSID (kosongkan untuk memakai variabel SID_SOURCE_URL)",
         "OpenSID database URL (leave empty to use SID_SOURCE_URL)",
     ),
-    "init.prompt.kode_desa": ("Kode desa Kemendagri (10 digit, boleh bertitik)", "Kemendagri village code (10 digits, dots allowed)"),
+    "init.prompt.kode_desa": (
+        "Kode desa Kemendagri (10 digit, boleh bertitik)",
+        "Kemendagri village code (10 digits, dots allowed)",
+    ),
     "init.prompt.store": ("Lokasi basis data lokal", "Local store path"),
     "init.kode_invalid": (
         "Kode desa '{code}' tidak sah: harus 10 digit (contoh 3301022001 atau 33.01.02.2001).",

@@ -48,7 +48,13 @@ class PluginInfo:
     error: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "hooks": self.hooks, "status": self.status, "error": self.error}
+        return {
+            "name": self.name,
+            "version": self.version,
+            "hooks": self.hooks,
+            "status": self.status,
+            "error": self.error,
+        }
 
 
 def strict_from_env() -> bool:
@@ -163,4 +169,3 @@ class PluginHost:
 
     def report(self) -> Sequence[PluginInfo]:
         return [self.infos[name] for name in sorted(self.infos)]
-

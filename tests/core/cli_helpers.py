@@ -10,14 +10,20 @@ from pathlib import Path
 from typing import Any
 
 
-def run_cli(*args: str, cwd: Path, extra_path: Path | None = None, env: dict[str, str] | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path, extra_path: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "SID_CONNECTOR_LANG": "id", **(env or {})}
     if extra_path is not None:
         environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra_path), environment.get("PYTHONPATH")]))
     return subprocess.run(
         [sys.executable, "-m", "sid_connector", *args],
-        cwd=cwd, env=environment, capture_output=True, text=True, timeout=timeout, check=False,
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 

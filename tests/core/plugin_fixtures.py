@@ -20,10 +20,10 @@ def install_fake_distribution(root: Path, dist: str, modules: dict[str, str], en
 
 BROKEN_ON_IMPORT = 'raise RuntimeError("boom on import")\n'
 
-BROKEN_ON_REGISTER = '''
+BROKEN_ON_REGISTER = """
 from sid_connector import hookimpl
 
 @hookimpl
 def sid_connector_sources():
     raise ValueError("boom while registering")
-'''
+"""

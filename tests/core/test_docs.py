@@ -33,7 +33,8 @@ def test_every_hook_is_documented_with_its_signature_and_an_example(hook):
 @pytest.mark.parametrize("hook", HOOKS)
 def test_every_hook_has_a_docstring_with_an_example(hook):
     doc = getattr(hookspecs, hook).__doc__ or ""
-    assert "Example::" in doc and "@hookimpl" in doc
+    assert "Example::" in doc
+    assert "@hookimpl" in doc
 
 
 @pytest.mark.parametrize("hook", HOOKS)
@@ -46,4 +47,5 @@ def test_every_message_has_both_languages():
     from sid_connector.i18n import MESSAGES
 
     for key, texts in MESSAGES.items():
-        assert len(texts) == 2 and all(texts), key
+        assert len(texts) == 2, key
+        assert all(texts), key

@@ -46,7 +46,8 @@ def test_a_change_is_kept_in_history_with_what_changed(store):
     result = pull(store, MemorySource({"rows": {"penduduk": rows}, "generation": "g2"}))
     assert result.changes["penduduk"] == {"new": 0, "changed": 1, "deleted": 0}
     (change,) = [c for c in store.changes_since(VILLAGE, 0) if c["kind"] == "changed"]
-    assert change["key"] == "2" and change["diff"] == {"nama": ["WARGA 2", "NAMA BARU"]}
+    assert change["key"] == "2"
+    assert change["diff"] == {"nama": ["WARGA 2", "NAMA BARU"]}
 
 
 def test_a_record_missing_from_a_complete_pass_is_deleted_and_its_data_kept(store):
@@ -54,7 +55,8 @@ def test_a_record_missing_from_a_complete_pass_is_deleted_and_its_data_kept(stor
     result = pull(store, MemorySource({"rows": {"penduduk": residents(9)}, "generation": "g2"}))
     assert result.changes["penduduk"]["deleted"] == 1
     (deleted,) = [c for c in store.changes_since(VILLAGE, 0) if c["kind"] == "deleted"]
-    assert deleted["key"] == "10" and deleted["diff"]["nama"] == "WARGA 10"
+    assert deleted["key"] == "10"
+    assert deleted["diff"]["nama"] == "WARGA 10"
 
 
 def test_a_key_set_deletes_what_the_source_no_longer_has(store):
@@ -69,7 +71,8 @@ def test_mass_deletion_stops_before_deleting_anything(store):
     shrunk = MemorySource({"rows": {"penduduk": residents(14), "keluarga": []}, "generation": "g2"})
     with pytest.raises(MassDeletionBlockedError) as blocked:
         pull(store, shrunk, deletion=DeletionPolicy(threshold=0.2, minimum=5))
-    assert blocked.value.would_delete == 6 and blocked.value.total == 20
+    assert blocked.value.would_delete == 6
+    assert blocked.value.total == 20
     assert store.counts(VILLAGE)["penduduk"] == 20
     assert store.counts(VILLAGE)["keluarga"] == 1
     result = pull(store, shrunk, deletion=DeletionPolicy(allow_mass_delete=True))
@@ -99,17 +102,23 @@ def test_a_quarantined_row_keeps_its_stored_version(store):
 def test_source_rejections_are_quarantined_too(store):
     class Rejecting(MemorySource):
         def pull(self, village, state):
-            yield Batch("penduduk", [RawRow("1", "baris 2", residents(1)[0])],
-                        rejected=[Rejected("penduduk", "baris 3", "nik", "sel terlalu panjang", {"nik": "x"})])
+            yield Batch(
+                "penduduk",
+                [RawRow("1", "baris 2", residents(1)[0])],
+                rejected=[Rejected("penduduk", "baris 3", "nik", "sel terlalu panjang", {"nik": "x"})],
+            )
 
     result = pull(store, Rejecting({"rows": {}}))
-    assert result.quarantined == [{"entity": "penduduk", "ref": "baris 3", "field": "nik",
-                                   "reason": "sel terlalu panjang"}]
+    assert result.quarantined == [
+        {"entity": "penduduk", "ref": "baris 3", "field": "nik", "reason": "sel terlalu panjang"}
+    ]
 
 
 def test_a_crashed_pull_resumes_and_ends_as_one_clean_pull(tmp_path):
-    rows = {"wilayah": [{"id": i, "dusun": f"D{i}", "rw": "0", "rt": "0"} for i in range(1, 4)],
-            "penduduk": residents(9)}
+    rows = {
+        "wilayah": [{"id": i, "dusun": f"D{i}", "rw": "0", "rt": "0"} for i in range(1, 4)],
+        "penduduk": residents(9),
+    }
     with Store.open(tmp_path / "clean.db") as clean:
         pull(clean, MemorySource({"rows": rows}))
         expected = fingerprint(clean)

@@ -2,6 +2,7 @@
 
 from .cli_helpers import run_cli, run_json
 
+
 def write_csv(path, rows):
     lines = ["id,nama,nik,no_kk,sex,tanggallahir,dusun,rw,rt"]
     lines += [f"{i},WARGA {i},33010215079{i:05d},3301020101200001,1,1990-07-15,KRAJAN,-,001" for i in rows]
@@ -17,8 +18,18 @@ def test_the_example_registers_through_entry_points(installed_example, tmp_path)
 
 def test_the_example_source_syncs_and_deletions_arrive(installed_example, tmp_path):
     write_csv(tmp_path / "warga.csv", range(1, 11))
-    result = run_cli("init", "--non-interactive", "--source", "example-csv", "--path", "warga.csv",
-                     "--kode-desa", "33.01.02.2001", cwd=tmp_path, extra_path=installed_example)
+    result = run_cli(
+        "init",
+        "--non-interactive",
+        "--source",
+        "example-csv",
+        "--path",
+        "warga.csv",
+        "--kode-desa",
+        "33.01.02.2001",
+        cwd=tmp_path,
+        extra_path=installed_example,
+    )
     assert result.returncode == 0, result.stderr
     result = run_cli("sync", cwd=tmp_path, extra_path=installed_example)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -78,7 +78,8 @@ def test_real_sample_rows_parse(shared_dir):
 
     for row in json.loads((shared_dir / "opensid/samples/tweb_penduduk_first10.json").read_text()):
         person = Penduduk.model_validate(row)
-        assert person.id == row["id"] and person.nik == row["nik"]
+        assert person.id == row["id"]
+        assert person.nik == row["nik"]
     for row in json.loads((shared_dir / "opensid/samples/tweb_keluarga_first10.json").read_text()):
         assert Keluarga.model_validate(row).nik_kepala == row["nik_kepala"]
     config = json.loads((shared_dir / "opensid/samples/config.json").read_text())[0]

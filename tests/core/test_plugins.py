@@ -27,13 +27,17 @@ def raising_sources():
 def test_a_plugin_raising_while_registering_is_reported_and_skipped():
     host = PluginHost.load(
         strict=False,
-        extra=[("bad", module("bad", sid_connector_sources=raising_sources)),
-               ("good", module("good", sid_connector_sources=good_sources))],
+        extra=[
+            ("bad", module("bad", sid_connector_sources=raising_sources)),
+            ("good", module("good", sid_connector_sources=good_sources)),
+        ],
     )
     assert "good" in host.sources()
     report = {info.name: info for info in host.report()}
-    assert report["bad"].status == "failed" and "boom" in report["bad"].error
-    assert report["good"].status == "ok" and report["good"].hooks == ["sid_connector_sources"]
+    assert report["bad"].status == "failed"
+    assert "boom" in report["bad"].error
+    assert report["good"].status == "ok"
+    assert report["good"].hooks == ["sid_connector_sources"]
 
 
 def test_strict_mode_makes_a_broken_plugin_fatal():
@@ -74,8 +78,10 @@ def test_lifecycle_hooks_are_called_and_a_raising_one_does_not_stop_others():
 
     host = PluginHost.load(
         strict=False,
-        extra=[("observer", module("observer", sid_connector_run_started=started)),
-               ("exploding", module("exploding", sid_connector_run_started=exploding))],
+        extra=[
+            ("observer", module("observer", sid_connector_run_started=started)),
+            ("exploding", module("exploding", sid_connector_run_started=exploding)),
+        ],
     )
     host.notify("sid_connector_run_started", run_id=7, command="sync", config={})
     assert calls == [(7, "sync")]
@@ -96,8 +102,9 @@ def test_sinks_channels_and_rule_packs_are_collected_by_name():
     host = PluginHost.load(
         strict=False,
         installed=False,
-        extra=[("p", module("p", sid_connector_sinks=sinks, sid_connector_channels=channels,
-                            sid_connector_rules=rules))],
+        extra=[
+            ("p", module("p", sid_connector_sinks=sinks, sid_connector_channels=channels, sid_connector_rules=rules))
+        ],
     )
     assert list(host.sinks()) == ["upstream"]
     assert list(host.channels()) == ["console"]

@@ -32,9 +32,12 @@ def config(tmp_path):
 
 def test_a_run_records_its_summary_and_tells_the_plugins(tmp_path):
     seen = []
-    outcome = run_sync(config(tmp_path), host_with({"penduduk": residents(3)},
-                                                   finished=lambda run_id, status, summary: seen.append(status)))
-    assert outcome.exit_code == ExitCode.OK and seen == ["ok"]
+    outcome = run_sync(
+        config(tmp_path),
+        host_with({"penduduk": residents(3)}, finished=lambda run_id, status, summary: seen.append(status)),
+    )
+    assert outcome.exit_code == ExitCode.OK
+    assert seen == ["ok"]
     assert outcome.summary["changes"]["penduduk"]["new"] == 3
     assert outcome.summary["village"] == {"kode_desa": "3301022001", "nama_desa": "Menganti"}
     with Store.open(tmp_path / "s.db") as store:
@@ -45,14 +48,17 @@ def test_quarantined_rows_make_exit_code_1(tmp_path):
     rows = residents(3)
     rows[0]["tanggallahir"] = "bukan tanggal"
     outcome = run_sync(config(tmp_path), host_with({"penduduk": rows}))
-    assert outcome.exit_code == ExitCode.PROBLEMS and outcome.summary["quarantined"] == 1
+    assert outcome.exit_code == ExitCode.PROBLEMS
+    assert outcome.summary["quarantined"] == 1
 
 
 def test_mass_deletion_blocks_with_a_clear_message(tmp_path):
     run_sync(config(tmp_path), host_with({"penduduk": residents(10)}))
     outcome = run_sync(config(tmp_path), host_with({"penduduk": residents(5)}))
-    assert outcome.status == "blocked" and outcome.exit_code == ExitCode.PROBLEMS
-    assert "--allow-mass-delete" in outcome.message and "5 dari 10" in outcome.message
+    assert outcome.status == "blocked"
+    assert outcome.exit_code == ExitCode.PROBLEMS
+    assert "--allow-mass-delete" in outcome.message
+    assert "5 dari 10" in outcome.message
     outcome = run_sync(config(tmp_path), host_with({"penduduk": residents(5)}), allow_mass_delete=True)
     assert outcome.summary["changes"]["penduduk"]["deleted"] == 5
 

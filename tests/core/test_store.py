@@ -23,14 +23,17 @@ def test_audit_chain_verifies_and_detects_an_edit(tmp_path):
         store.audit(run_id, "test.entry", {"n": 1})
         store.finish_run(run_id, "ok", {})
         verdict = store.verify_audit()
-        assert verdict.ok and verdict.entries == 3
+        assert verdict.ok
+        assert verdict.entries == 3
     raw = sqlite3.connect(path)
     raw.execute("UPDATE audit SET detail = '{\"n\": 2}' WHERE action = 'test.entry'")
     raw.commit()
     raw.close()
     with Store.open(path) as store:
         verdict = store.verify_audit()
-    assert not verdict.ok and verdict.problem == "altered" and verdict.entry_id == 2
+    assert not verdict.ok
+    assert verdict.problem == "altered"
+    assert verdict.entry_id == 2
 
 
 def test_audit_chain_detects_a_deleted_entry_in_the_middle_and_at_the_end(tmp_path):
@@ -46,7 +49,8 @@ def test_audit_chain_detects_a_deleted_entry_in_the_middle_and_at_the_end(tmp_pa
         raw.close()
         with Store.open(path) as store:
             verdict = store.verify_audit()
-        assert not verdict.ok and verdict.problem == problem
+        assert not verdict.ok
+        assert verdict.problem == problem
 
 
 def test_an_unfinished_run_is_marked_interrupted_by_the_next(tmp_path):

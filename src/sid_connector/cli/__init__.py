@@ -6,6 +6,7 @@ clear message and the documented exit code in one place, :class:`SidConnectorGro
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -90,10 +91,8 @@ def cli(ctx: click.Context, config_option: str | None, lang: str | None, verbose
     set_language(lang)
     ctx.obj = AppContext(config_option=config_option)
     if lang is None and not os.environ.get("SID_CONNECTOR_LANG") and ctx.invoked_subcommand not in {None, "init"}:
-        try:
+        with contextlib.suppress(ConfigError):  # the command itself will report the config problem
             set_language(ctx.obj.config.lang)
-        except ConfigError:
-            pass
 
 
 for _command in BUILTIN_COMMANDS:

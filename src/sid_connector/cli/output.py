@@ -74,7 +74,9 @@ def print_summary(summary: dict[str, Any]) -> None:
         for column in ("table.entity", "table.new", "table.changed", "table.deleted"):
             table.add_column(t(column), justify="left" if column == "table.entity" else "right")
         for entity, counts in sorted(village.get("changes", {}).items()):
-            table.add_row(entity, str(counts.get("new", 0)), str(counts.get("changed", 0)), str(counts.get("deleted", 0)))
+            table.add_row(
+                entity, str(counts.get("new", 0)), str(counts.get("changed", 0)), str(counts.get("deleted", 0))
+            )
         console.print(table)
         if village.get("read"):
             read = ", ".join(f"{k}={v}" for k, v in sorted(village["read"].items()))

@@ -92,6 +92,42 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX outbox_pending ON outbox (channel, status, id);
     """,
+    # 2: findings remembered across runs (first seen, last seen, resolved) and each run's rule totals.
+    """
+    CREATE TABLE finding (
+        village        TEXT NOT NULL,
+        rule           TEXT NOT NULL,
+        entity         TEXT NOT NULL,
+        record_key     TEXT NOT NULL,
+        severity       TEXT NOT NULL,
+        record_id      INTEGER,
+        dusun          TEXT,
+        rw             TEXT,
+        rt             TEXT,
+        message        TEXT NOT NULL,
+        message_en     TEXT,
+        hint           TEXT,
+        first_seen_run INTEGER NOT NULL,
+        last_seen_run  INTEGER NOT NULL,
+        resolved_run   INTEGER,
+        first_seen_at  TEXT NOT NULL,
+        last_seen_at   TEXT NOT NULL,
+        resolved_at    TEXT,
+        PRIMARY KEY (village, rule, entity, record_key)
+    ) WITHOUT ROWID;
+    CREATE INDEX finding_open ON finding (village, resolved_run);
+    CREATE TABLE rule_run (
+        run_id   INTEGER NOT NULL,
+        village  TEXT NOT NULL,
+        at       TEXT NOT NULL,
+        errors   INTEGER NOT NULL,
+        warnings INTEGER NOT NULL,
+        infos    INTEGER NOT NULL,
+        new      INTEGER NOT NULL,
+        resolved INTEGER NOT NULL,
+        PRIMARY KEY (run_id, village)
+    );
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

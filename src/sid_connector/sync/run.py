@@ -105,8 +105,16 @@ def run_sync(
                 village=blocked.village,
                 threshold=blocked.threshold,
             )
-            store.audit(run_id, "guard.mass_delete", {"village": blocked.village, "entity": blocked.entity,
-                                                       "would_delete": blocked.would_delete, "total": blocked.total})
+            store.audit(
+                run_id,
+                "guard.mass_delete",
+                {
+                    "village": blocked.village,
+                    "entity": blocked.entity,
+                    "would_delete": blocked.would_delete,
+                    "total": blocked.total,
+                },
+            )
         except SourceError as error:
             status = "failed"
             exit_code = ExitCode.UNREACHABLE if error.unreachable else ExitCode.USAGE

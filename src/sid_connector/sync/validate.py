@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from sid_connector.models import ENTITY_MODELS
+from sid_connector.privacy import mask_id
 from sid_connector.sources import RawRow, Rejected
 from sid_connector.store.records import StoredItem
 
@@ -42,7 +43,8 @@ def validate_rows(entity: str, rows: Sequence[RawRow]) -> Validated:
     seen: set[str] = set()
     for row in rows:
         if row.key in seen:
-            rejected.append(Rejected(entity, row.ref, "key", f"kunci ganda dalam satu batch: {row.key}", row.data))
+            reason = f"kunci ganda dalam satu batch: {mask_id(row.key) if row.key.isdigit() else row.key}"
+            rejected.append(Rejected(entity, row.ref, "key", reason, row.data))
             continue
         seen.add(row.key)
         try:

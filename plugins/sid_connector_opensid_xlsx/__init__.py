@@ -1,0 +1,1 @@
+"""First-party source plugin: OpenSID's resident workbook (the ``penduduk/ekspor`` / import format)."""
