@@ -35,6 +35,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Sumber data '{name}' tidak dikenal. Sumber yang terpasang: {known}.",
         "Unknown source '{name}'. Installed sources: {known}.",
     ),
+    "sink.unknown": (
+        "Tujuan pengiriman '{name}' tidak dikenal. Yang terpasang: {known}.",
+        "Unknown sink '{name}'. Installed sinks: {known}.",
+    ),
     "source.failed": ("Sumber data gagal dibaca: {error}", "The source could not be read: {error}"),
     "mass_delete.blocked": (
         "DIHENTIKAN: {would_delete} dari {total} data {entity} desa {village} akan terhapus "

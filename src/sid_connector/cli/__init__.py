@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from sid_connector import __version__
-from sid_connector.cli.commands_admin import audit, plugins_command
+from sid_connector.cli.commands_admin import audit, doctor, plugins_command
 from sid_connector.cli.commands_run import status, sync
 from sid_connector.cli.commands_setup import demo, init
 from sid_connector.cli.context import AppContext
@@ -28,7 +28,7 @@ from sid_connector.privacy import ScrubbingFilter
 from sid_connector.store import LockHeldError
 from sid_connector.store.migrations import StoreTooNewError
 
-BUILTIN_COMMANDS = (sync, status, init, demo, plugins_command, audit)
+BUILTIN_COMMANDS = (sync, status, init, demo, doctor, plugins_command, audit)
 
 
 class SidConnectorGroup(click.Group):

@@ -45,3 +45,44 @@ def verify(app: AppContext) -> None:
         return
     error(t("audit.broken", entry_id=verdict.entry_id, problem=verdict.problem))
     raise SystemExit(int(ExitCode.PROBLEMS))
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Cetak sebagai JSON.")
+@pass_app
+def doctor(app: AppContext, as_json: bool) -> None:
+    """Periksa sumber data (dan tujuan pengiriman): terjangkau, terbaca, desa terdaftar."""
+    from sid_connector.sync.run import make_source
+
+    checks = []
+    source = make_source(app.config, app.host)
+    try:
+        checks.extend(("source", check) for check in source.check())
+    finally:
+        source.close()
+    for name, sink in configured_sinks(app):
+        try:
+            checks.extend((f"sink:{name}", check) for check in sink.check())
+        finally:
+            sink.close()
+    failed = [check for _, check in checks if not check.ok and not check.warning]
+    if as_json:
+        echo_json(
+            [
+                {"part": part, "name": c.name, "ok": c.ok, "warning": c.warning, "message": c.message}
+                for part, c in checks
+            ]
+        )
+    else:
+        for part, check in checks:
+            mark = "OK " if check.ok and not check.warning else "PERINGATAN" if check.ok or check.warning else "GAGAL"
+            click.echo(f"[{mark}] {part} {check.name}: {check.message}")
+    if failed:
+        raise SystemExit(int(ExitCode.UNREACHABLE))
+
+
+def configured_sinks(app: AppContext) -> list[tuple[str, object]]:
+    """The sinks named in the config's ``[sinks.NAME]`` tables, built by their plugins."""
+    from sid_connector.sync.run import make_sinks
+
+    return make_sinks(app.config, app.host)

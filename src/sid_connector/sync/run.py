@@ -39,6 +39,19 @@ def make_source(config: Config, host: PluginHost) -> Source:
     return plugin.factory(config.source_options())
 
 
+def make_sinks(config: Config, host: PluginHost) -> list[tuple[str, Any]]:
+    """Every sink the config names under ``[sinks.NAME]``, built by its plugin."""
+    sinks = host.sinks()
+    built = []
+    for name, options in config.section("sinks").items():
+        plugin = sinks.get(name)
+        if plugin is None:
+            known = ", ".join(sorted(sinks)) or "-"
+            raise ConfigError(t("sink.unknown", name=name, known=known))
+        built.append((name, plugin.factory(dict(options or {}))))
+    return built
+
+
 def _merge_changes(total: dict[str, dict[str, int]], part: dict[str, dict[str, int]]) -> None:
     for entity, counts in part.items():
         bucket = total.setdefault(entity, {"new": 0, "changed": 0, "deleted": 0})

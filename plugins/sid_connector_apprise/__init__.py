@@ -1,0 +1,1 @@
+"""Optional channel plugin: delivery through `apprise` URLs (install with the ``apprise`` extra)."""

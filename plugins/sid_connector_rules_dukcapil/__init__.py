@@ -1,0 +1,1 @@
+"""First-party rule pack: Dukcapil / OpenSID data-quality rules of RULES.md."""
