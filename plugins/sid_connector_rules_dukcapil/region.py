@@ -297,6 +297,8 @@ def _populated(ctx: RuleContext) -> tuple[set[Any], set[tuple[Any, Any, Any]], s
 def reg_kadus_missing(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     dusun, _, _ = _populated(ctx)
     for key, w in v.wilayah.items():
+        if w.id is None:  # a workbook carries no area heads: nothing to judge
+            continue
         if w.level == "dusun" and w.dusun in dusun and _head_missing(ctx, w):
             yield r.finding(key, f"Kepala dusun {w.dusun} belum diisi atau tidak hidup.",
                             f"Head of dusun {w.dusun} missing or not alive.", location=(w.dusun, None, None))
@@ -316,7 +318,7 @@ def reg_kadus_missing(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Fin
 def reg_ketua_rt_missing(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     _, rts, clusters = _populated(ctx)
     for key, w in v.wilayah.items():
-        if w.rt in (None, "0", "-"):
+        if w.rt in (None, "0", "-") or w.id is None:  # no ids (workbook): heads are unknown, not missing
             continue
         lived = (w.id is not None and w.id in clusters) or (w.dusun, w.rw, w.rt) in rts
         if lived and _head_missing(ctx, w):

@@ -22,6 +22,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Variabel lingkungan {name} belum diisi (dipakai di konfigurasi).",
         "Environment variable {name} is not set (the configuration uses it).",
     ),
+    "check.summary": (
+        "Temuan terbuka: {errors} ERROR, {warnings} WARNING, {infos} INFO.",
+        "Open findings: {errors} ERROR, {warnings} WARNING, {infos} INFO.",
+    ),
+    "report.written": ("Laporan ditulis: {path}", "Report written: {path}"),
+    "report.unmasked_warning": (
+        "PERINGATAN: laporan ini memuat NIK/No KK lengkap. Simpan dan bagikan hanya kepada petugas berwenang; "
+        "permintaan ini dicatat di log audit.",
+        "WARNING: this report contains full NIK/KK numbers. Keep and share it only with authorised officials; "
+        "this request is recorded in the audit log.",
+    ),
+    "summary.findings": (
+        "Temuan validasi: {errors} ERROR, {warnings} WARNING, {infos} INFO ({new} baru, {resolved} selesai).",
+        "Validation findings: {errors} ERROR, {warnings} WARNING, {infos} INFO ({new} new, {resolved} resolved).",
+    ),
+    "unexpected": (
+        "Terjadi kesalahan tak terduga: {error}. Jalankan ulang dengan -vv untuk rinciannya dan laporkan ke "
+        "pengembang.",
+        "Unexpected error: {error}. Rerun with -vv for details and report it to the developers.",
+    ),
     "config.written": ("Konfigurasi ditulis ke {path}.", "Configuration written to {path}."),
     "config.exists": (
         "{path} sudah ada. Pakai --force untuk menimpanya.",

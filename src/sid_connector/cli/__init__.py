@@ -16,6 +16,7 @@ import click
 
 from sid_connector import __version__
 from sid_connector.cli.commands_admin import audit, doctor, plugins_command
+from sid_connector.cli.commands_quality import check, report
 from sid_connector.cli.commands_run import status, sync
 from sid_connector.cli.commands_setup import demo, init
 from sid_connector.cli.context import AppContext
@@ -28,7 +29,7 @@ from sid_connector.privacy import ScrubbingFilter
 from sid_connector.store import LockHeldError
 from sid_connector.store.migrations import StoreTooNewError
 
-BUILTIN_COMMANDS = (sync, status, init, demo, doctor, plugins_command, audit)
+BUILTIN_COMMANDS = (sync, status, check, report, init, demo, doctor, plugins_command, audit)
 
 
 class SidConnectorGroup(click.Group):
@@ -62,6 +63,12 @@ class SidConnectorGroup(click.Group):
         except LockHeldError as exc:
             error(t("lock.held", holder=exc.holder))
             sys.exit(int(ExitCode.LOCKED))
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:
+            logging.getLogger("sid_connector").debug("unexpected error", exc_info=True)
+            error(t("unexpected", error=f"{type(exc).__name__}: {exc}"))
+            sys.exit(int(ExitCode.PROBLEMS))
 
 
 def _setup_logging(verbose: int) -> None:

@@ -64,10 +64,22 @@ def status_data(store: Store) -> dict[str, Any]:
             "changes": summary.get("changes", {}),
             "quarantined": summary.get("quarantined", 0),
             "read": summary.get("read", {}),
+            "findings": summary.get("findings", {}),
             "error": summary.get("error"),
         }
     village = {k: v for k, v in villages[0].items() if k != "counts"} if villages else None
-    return {"village": village, "villages": villages, "counts": totals, "last_run": last_run}
+    open_findings = {"ERROR": 0, "WARNING": 0, "INFO": 0}
+    for severity, total in store.conn.execute(
+        "SELECT severity, count(*) FROM finding WHERE resolved_run IS NULL GROUP BY severity"
+    ):
+        open_findings[severity] = total
+    return {
+        "village": village,
+        "villages": villages,
+        "counts": totals,
+        "findings": open_findings,
+        "last_run": last_run,
+    }
 
 
 @click.command()

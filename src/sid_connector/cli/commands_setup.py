@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -101,7 +102,8 @@ def demo(
         known = ", ".join(sorted(app.host.sources())) or "-"
         raise ConfigError(t("source.unknown", name=source_name, known=known))
     with console.status(t("demo.generating", residents=residents)):
-        village = generate(VillageSpec(residents=residents, seed=seed, planted=not clean))
+        # The village is generated as of today, so the rules (which judge as of today) see it as its makers did.
+        village = generate(VillageSpec(residents=residents, seed=seed, planted=not clean, ref_date=dt.date.today()))
         options = plugin.factory.write_demo(village, {"dir": str(target), "url": url})
     config_file = target / "sid-connector.toml"
     data = {

@@ -88,5 +88,17 @@ def print_summary(summary: dict[str, Any]) -> None:
                 console.print(scrub(f"  - {row['entity']} {row['ref']}: {row['field']} — {row['reason']}"))
             if quarantined > 20:
                 console.print(t("summary.more", count=quarantined - 20))
+    findings = summary.get("findings")
+    if findings:
+        console.print(
+            t(
+                "summary.findings",
+                errors=findings.get("ERROR", 0),
+                warnings=findings.get("WARNING", 0),
+                infos=findings.get("INFO", 0),
+                new=findings.get("new", 0),
+                resolved=findings.get("resolved", 0),
+            )
+        )
     if summary.get("error"):
         error(summary["error"])

@@ -21,9 +21,9 @@ HEADER: tuple[str, ...] = (
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value: object) -> str:
+def safe_cell(value: object, *, unmasked: bool = False) -> str:
     """Text for one cell: None → '', 15–16 digit runs masked, a leading formula character neutralised by ``'``."""
-    text = "" if value is None else scrub(str(value))
+    text = "" if value is None else str(value) if unmasked else scrub(str(value))
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
@@ -36,7 +36,7 @@ def finding_row(finding: ReportFinding, data: ReportData) -> list[str]:
         finding.dusun, finding.rw, finding.rt, finding.message, hint, finding.first_seen,
         "1" if finding.is_new else "0",
     )  # fmt: skip
-    return [safe_cell(value) for value in values]
+    return [safe_cell(value, unmasked=data.unmasked) for value in values]
 
 
 def render_csv(data: ReportData) -> str:

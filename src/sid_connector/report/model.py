@@ -73,3 +73,4 @@ class ReportData:
     trend: list[RunPoint]
     resolved_since_last: int
     lang: str = "id"
+    unmasked: bool = False  # the operator asked for full NIK/KK (``report --unmasked``): no scrubbing

@@ -52,7 +52,7 @@ def render_html(data: ReportData) -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
-    return scrub(document)
+    return document if data.unmasked else scrub(document)
 
 
 def dotted_kode(kode_desa: str) -> str:

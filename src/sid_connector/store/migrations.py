@@ -92,7 +92,8 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX outbox_pending ON outbox (channel, status, id);
     """,
-    # 2: findings remembered across runs (first seen, last seen, resolved) and each run's rule totals.
+    # 2: findings remembered across runs (first seen, last seen, resolved), each run's rule totals, and the
+    #    village's side tables (officials, households) that rules read but that are not canonical records.
     """
     CREATE TABLE finding (
         village        TEXT NOT NULL,
@@ -127,6 +128,13 @@ MIGRATIONS: list[str] = [
         resolved INTEGER NOT NULL,
         PRIMARY KEY (run_id, village)
     );
+    CREATE TABLE side_table (
+        village     TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        rows        TEXT NOT NULL,
+        updated_run INTEGER NOT NULL,
+        PRIMARY KEY (village, name)
+    ) WITHOUT ROWID;
     """,
 ]
 

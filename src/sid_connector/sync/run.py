@@ -17,6 +17,7 @@ from sid_connector.plugins import PluginHost
 from sid_connector.sources import Source, SourceError, VillageRef
 from sid_connector.store import RunLock, Store
 from sid_connector.sync.engine import DeletionPolicy, MassDeletionBlockedError, ProgressCallback, VillagePull
+from sid_connector.sync.validation import rule_settings, store_side_tables, validate_village
 
 QUARANTINE_SHOWN = 50
 
@@ -37,6 +38,23 @@ def make_source(config: Config, host: PluginHost) -> Source:
         known = ", ".join(sorted(sources)) or "-"
         raise ConfigError(t("source.unknown", name=config.source.name, known=known))
     return plugin.factory(config.source_options())
+
+
+def run_rules_stage(
+    config: Config, host: PluginHost, store: Store, run_id: int, summary: dict[str, Any]
+) -> dict[str, int]:
+    """Validate every pulled village; adds ``findings`` to the summary and returns the totals."""
+    settings = rule_settings(config)
+    totals = {"ERROR": 0, "WARNING": 0, "INFO": 0, "new": 0, "resolved": 0}
+    if not settings.enabled or not host.rule_packs():
+        return totals
+    for code, village_summary in summary["villages"].items():
+        validation = validate_village(store, host, code, run_id, settings)
+        village_summary["findings"] = validation.summary()
+        for key in totals:
+            totals[key] += village_summary["findings"][key]
+    summary["findings"] = totals
+    return totals
 
 
 def make_sinks(config: Config, host: PluginHost) -> list[tuple[str, Any]]:
@@ -92,6 +110,8 @@ def run_sync(
                     progress=progress(village) if progress else None,
                 )
                 result = pull.run()
+                if hasattr(source, "extra_tables"):
+                    store_side_tables(store, village.kode_desa, source.extra_tables(village), run_id)
                 desa = store.identity(village.kode_desa)
                 summary["villages"][village.kode_desa] = {
                     "kode_desa": village.kode_desa,
@@ -107,6 +127,9 @@ def run_sync(
                 for name, value in result.read.items():
                     summary["read"][name] = summary["read"].get(name, 0) + value
             if summary["quarantined"]:
+                status, exit_code = "problems", ExitCode.PROBLEMS
+            findings = run_rules_stage(config, host, store, run_id, summary)
+            if findings.get("ERROR"):
                 status, exit_code = "problems", ExitCode.PROBLEMS
         except MassDeletionBlockedError as blocked:
             status, exit_code = "blocked", ExitCode.PROBLEMS
@@ -134,6 +157,11 @@ def run_sync(
             message = t("source.failed", error=str(error))
         except ConfigError as error:
             status, exit_code, message = "failed", ExitCode.USAGE, str(error)
+        except Exception as error:
+            # A bug or an unforeseen failure: the run is recorded as failed, then the error goes on up.
+            summary["status"], summary["error"] = "failed", f"{type(error).__name__}: {error}"
+            store.finish_run(run_id, "failed", summary)
+            raise
         finally:
             if source is not None:
                 source.close()
