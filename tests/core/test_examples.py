@@ -38,3 +38,16 @@ def test_the_example_source_syncs_and_deletions_arrive(installed_example, tmp_pa
     status = run_json("status", "--json", cwd=tmp_path, extra_path=installed_example)
     assert status["counts"]["penduduk"] == 9
     assert status["last_run"]["changes"]["penduduk"] == {"new": 0, "changed": 0, "deleted": 1}
+
+
+def test_the_example_source_passes_the_conformance_kit(installed_example, tmp_path, monkeypatch):
+    import sys
+
+    from sid_connector.testing import assert_source_conforms
+
+    monkeypatch.syspath_prepend(str(installed_example))
+    from sid_connector_example_csv import CsvSource
+
+    write_csv(tmp_path / "warga.csv", range(1, 1200))
+    assert_source_conforms(lambda: CsvSource({"path": tmp_path / "warga.csv", "kode_desa": "3301022001"}), tmp_path)
+    sys.modules.pop("sid_connector_example_csv", None)
