@@ -42,6 +42,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "pengembang.",
         "Unexpected error: {error}. Rerun with -vv for details and report it to the developers.",
     ),
+    "push.line": (
+        "{sink} desa {village}: terkirim {sent}; menunggu {pending}",
+        "{sink} village {village}: sent {sent}; waiting {pending}",
+    ),
     "config.written": ("Konfigurasi ditulis ke {path}.", "Configuration written to {path}."),
     "config.exists": (
         "{path} sudah ada. Pakai --force untuk menimpanya.",

@@ -10,7 +10,7 @@ from sid_connector.cli.context import AppContext
 from sid_connector.cli.output import echo_json, print_summary, pull_progress
 from sid_connector.i18n import t
 from sid_connector.privacy import scrub
-from sid_connector.store import Store
+from sid_connector.store import Store, outbox
 from sid_connector.sync.run import run_sync
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -78,8 +78,23 @@ def status_data(store: Store) -> dict[str, Any]:
         "villages": villages,
         "counts": totals,
         "findings": open_findings,
+        "sinks": sink_status(store),
         "last_run": last_run,
     }
+
+
+def sink_status(store: Store) -> dict[str, Any]:
+    """Per sink: items waiting in the outbox and the last acknowledged push."""
+    sinks: dict[str, Any] = {}
+    for channel, counts in outbox.counts(store.conn, "sink:").items():
+        _, name, village = channel.split(":", 2)
+        entry = sinks.setdefault(name, {"pending": 0, "last_push": None, "villages": {}})
+        entry["pending"] += counts.get("pending", 0)
+        last = store.get_state(f"sink:{name}", village).get("last_push")
+        entry["villages"][village] = {"pending": counts.get("pending", 0), "last_push": last}
+        if last and (entry["last_push"] is None or last["at"] > entry["last_push"]["at"]):
+            entry["last_push"] = last
+    return sinks
 
 
 @click.command()
@@ -114,3 +129,39 @@ def status(app: AppContext, as_json: bool) -> None:
             click.echo(t("summary.quarantined", count=run["quarantined"]))
         if run["error"]:
             click.echo(scrub(run["error"]))
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Cetak hasil sebagai JSON.")
+@pass_app
+def push(app: AppContext, as_json: bool) -> None:
+    """Kirim perubahan yang menunggu (outbox) ke tujuan (OpenDK) tanpa menarik data baru."""
+    from sid_connector.exit_codes import ExitCode
+    from sid_connector.store import RunLock
+    from sid_connector.sync.run import run_push_stage
+
+    config = app.config
+    with RunLock(config.store_path), Store.open(config.store_path) as store:
+        run_id = store.start_run("push")
+        summary: dict[str, Any] = {"changes": {}, "quarantined": 0}
+        reports = run_push_stage(config, app.host, store, run_id, summary, store.villages())
+        unreachable = any(r.get("unreachable") for r in reports)
+        failed = any(r.get("error") for r in reports)
+        status_text = "problems" if failed else "ok"
+        summary["status"] = status_text
+        store.finish_run(run_id, status_text, summary)
+    if as_json:
+        echo_json(scrub_json(summary.get("sinks", {})))
+    else:
+        for name, villages in summary.get("sinks", {}).items():
+            for code, report in villages.items():
+                sent = ", ".join(f"{k}={v}" for k, v in sorted(report["sent"].items())) or "-"
+                click.echo(t("push.line", sink=name, village=code, sent=sent, pending=report["pending"]))
+                if report["error"]:
+                    click.echo(scrub(report["error"]), err=True)
+                for mismatch in report["mismatches"]:
+                    click.echo(scrub(mismatch), err=True)
+    if unreachable:
+        raise SystemExit(int(ExitCode.UNREACHABLE))
+    if failed:
+        raise SystemExit(int(ExitCode.PROBLEMS))

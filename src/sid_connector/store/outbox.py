@@ -95,3 +95,21 @@ def counts(conn: sqlite3.Connection, channel_prefix: str = "") -> dict[str, dict
     ):
         result.setdefault(channel, {"pending": 0, "sent": 0, "failed": 0})[status] = total
     return result
+
+
+def defer(conn: sqlite3.Connection, item_id: int, *, at: str, error: str) -> None:
+    """A failed attempt that the *next run* should repeat (a sink keeps its order: nothing is skipped)."""
+    conn.execute(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt = ? WHERE id = ?",
+        (error[:500], at, item_id),
+    )
+
+
+def pending(conn: sqlite3.Connection, channel: str, limit: int = 1_000_000) -> list[OutboxItem]:
+    """Every pending item of a channel in order, due or not (a sink sends in order, whenever it runs)."""
+    rows = conn.execute(
+        "SELECT id, channel, dedup_key, payload, attempts FROM outbox "
+        "WHERE channel = ? AND status = 'pending' ORDER BY id LIMIT ?",
+        (channel, limit),
+    ).fetchall()
+    return [OutboxItem(i, c, k, json.loads(p), a) for i, c, k, p, a in rows]

@@ -57,6 +57,24 @@ def run_rules_stage(
     return totals
 
 
+def run_push_stage(
+    config: Config, host: PluginHost, store: Store, run_id: int, summary: dict[str, Any], villages: list[str]
+) -> list[dict[str, Any]]:
+    """Push every village to every configured sink; a sink's failure is reported, never raised."""
+    reports: list[dict[str, Any]] = []
+    for name, sink in make_sinks(config, host):
+        try:
+            for village in villages:
+                report = sink.push(store, village, run_id).as_json()
+                summary.setdefault("sinks", {}).setdefault(name, {})[village] = report
+                reports.append(report)
+                if report.get("error"):
+                    store.audit(run_id, "push.failed", {"sink": name, "village": village, "error": report["error"]})
+        finally:
+            sink.close()
+    return reports
+
+
 def make_sinks(config: Config, host: PluginHost) -> list[tuple[str, Any]]:
     """Every sink the config names under ``[sinks.NAME]``, built by its plugin."""
     sinks = host.sinks()
@@ -66,7 +84,10 @@ def make_sinks(config: Config, host: PluginHost) -> list[tuple[str, Any]]:
         if plugin is None:
             known = ", ".join(sorted(sinks)) or "-"
             raise ConfigError(t("sink.unknown", name=name, known=known))
-        built.append((name, plugin.factory(dict(options or {}))))
+        try:
+            built.append((name, plugin.factory(dict(options or {}))))
+        except ValueError as error:  # a sink names what is missing in its options
+            raise ConfigError(str(error)) from error
     return built
 
 
@@ -130,6 +151,11 @@ def run_sync(
                 status, exit_code = "problems", ExitCode.PROBLEMS
             findings = run_rules_stage(config, host, store, run_id, summary)
             if findings.get("ERROR"):
+                status, exit_code = "problems", ExitCode.PROBLEMS
+            pushed = run_push_stage(config, host, store, run_id, summary, list(summary["villages"]))
+            if any(report.get("unreachable") for report in pushed):
+                status, exit_code = "problems", ExitCode.UNREACHABLE
+            elif any(report.get("error") for report in pushed):
                 status, exit_code = "problems", ExitCode.PROBLEMS
         except MassDeletionBlockedError as blocked:
             status, exit_code = "blocked", ExitCode.PROBLEMS

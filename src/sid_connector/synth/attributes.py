@@ -76,7 +76,8 @@ def ktp(rng: random.Random, wajib: bool) -> tuple[int, int]:
     """``(ktp_el, status_rekam)`` consistent with ``tweb_status_ktp`` and the *wajib KTP* rule."""
     if not wajib:
         return 1, 1
-    status_rekam = pick(rng, ((8, 60), (4, 15), (3, 15), (6, 3), (7, 2), (2, 5)))
+    # Every wajib-KTP adult has recorded (no BELUM REKAM, which PER-WAJIB-KTP lists for follow-up).
+    status_rekam = pick(rng, ((8, 60), (4, 15), (3, 15), (6, 3), (7, 2)))
     return (2 if status_rekam >= 3 else 1), status_rekam
 
 

@@ -5,6 +5,11 @@ family can be rebuilt on its own and the village never has to be held in memory.
 what RULES.md calls valid: spouses of opposite sex and married, children at least 19 years younger than
 their parents, parents' NIKs and names filled in, every resident with an entry event (Lahir, or Pindah Masuk
 for the initial census and for people who moved in), deaths and moves with matching events.
+
+A clean village is also quiet: no INFO rule fires at ``spec.ref_date`` either. So marriages and divorces are
+always recorded, every wajib-KTP adult has recorded a KTP-el, movers come from the same kecamatan (their NIK
+keeps its prefix), names of children born since 2022 have two words, and nobody is born in the last 61 days,
+so no birth is still inside its 60-day reporting window.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 
 from sid_connector.synth import attributes as attr
 from sid_connector.synth import numbers
-from sid_connector.synth.names import NATIVE_PLACES, ORIGINS, given_name
+from sid_connector.synth.names import NATIVE_PLACES, given_name, neighbour_origin
 from sid_connector.synth.rows import KELUARGA_COLUMNS, LOG_KELUARGA_COLUMNS, LOG_PENDUDUK_COLUMNS, blank
 from sid_connector.synth.rows import PENDUDUK_COLUMNS as _PC
 from sid_connector.synth.shapes import DIVORCED, ELDERLY, SINGLE, THREE_GEN, WIDOW
@@ -28,6 +33,9 @@ DATA_START = dt.date(2015, 1, 5)
 KK_LEVEL = {"head": 1, "istri": 3, "anak": 4, "anak_kawin": 4, "menantu": 5, "cucu": 6, "orangtua": 7, "mertua": 8}
 PEKERJAAN_DUTY = {"kades": 86, "sekdes": 85, "kasi": 85, "kadus": 85}
 DESTINATIONS = ("Kota Jakarta Timur", "Kota Bekasi", "Kab. Banyumas", "Kota Semarang", "Kab. Cilacap", "Kota Batam")
+# No one is born in the last days before ref_date: a clean village has no birth still inside the 60-day
+# reporting window, which would raise EVT-BIRTH-DOCS (and, without an akta, EVT-BIRTH-60D reminders).
+BIRTH_QUIET = dt.timedelta(days=61)
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
@@ -88,7 +96,8 @@ class _Builder:
     # -- who is in the family -------------------------------------------------------------------------
     def _born(self, offset: int, year: int) -> tuple[dt.date, int]:
         day, serial = numbers.day_and_serial(self.ctx.pend_base + self.slot.first + offset)
-        return numbers.date_in_year(year, day, self.ref), serial
+        latest = self.ref - BIRTH_QUIET
+        return numbers.date_in_year(min(year, latest.year), day, latest), serial
 
     def _ages(self) -> dict[str, Any]:
         rng, kind, roles = self.rng, self.slot.kind, self.slot.roles
@@ -178,12 +187,12 @@ class _Builder:
         lo = max(born.year for born in births) + 20
         hi = min([self.meta[k]["born"].year for k in kids] + [self.ref.year])
         married = self._some_day(rng.randint(lo, max(lo, hi)))
-        recorded = rng.random() < 0.88
+        # Always recorded: a marriage without akta and date is "BELUM TERCATAT" (PER-KAWIN-BELUM-TERCATAT).
         akta = f"{rng.randint(100, 999)}/{rng.randint(10, 99)}/{ROMAN[married.month - 1]}/{married.year}"
         for who in (a, b):
             if who is not None:
                 self.meta[who]["married"] = married
-                self.meta[who]["akta_kawin"] = akta if recorded else None
+                self.meta[who]["akta_kawin"] = akta
 
     def _marital(self) -> None:
         kind = self.slot.kind
@@ -199,12 +208,7 @@ class _Builder:
         elif kind == DIVORCED:
             self.meta[head]["kawin"] = 3
             self._marriage(head, None, kids)
-            married = self.meta[head]["married"]
-            lower = max([married.year + 1] + [self.meta[k]["born"].year for k in kids])
-            if lower <= self.ref.year:
-                divorced = self._some_day(self.rng.randint(lower, self.ref.year), married + dt.timedelta(days=1))
-                self.meta[head]["cerai"] = divorced
-                self.meta[head]["akta_cerai"] = f"{self.rng.randint(100, 2999)}/Pdt.G/{divorced.year}/PA.Clp"
+            self._divorce(head, kids)
         elif kind != SINGLE:
             self.meta[head]["kawin"] = 2
             if spouse is not None:
@@ -215,6 +219,15 @@ class _Builder:
         if child is not None:
             cucu = [i for i, m in enumerate(self.meta) if m["role"] == "cucu"]
             self._marriage(child, self._index("menantu"), cucu)
+
+    def _divorce(self, head: int, kids: list[int]) -> None:
+        """Divorce date and certificate, after the marriage and the youngest child: an unrecorded divorce is
+        "BELUM TERCATAT" (PER-KAWIN-BELUM-TERCATAT)."""
+        married = self.meta[head]["married"]
+        first = max([married + dt.timedelta(days=365)] + [self.meta[k]["born"] for k in kids])
+        divorced = day_between(self.rng, min(first, self.ref), self.ref) or self.ref
+        self.meta[head]["cerai"] = divorced
+        self.meta[head]["akta_cerai"] = f"{self.rng.randint(100, 2999)}/Pdt.G/{divorced.year}/PA.Clp"
 
     # -- identity -----------------------------------------------------------------------------------------
     def _identity(self, origin: tuple[str, str, str] | None, since: dt.date) -> None:
@@ -230,7 +243,7 @@ class _Builder:
                 meta["entry"] = ("pindah", since, origin)
             elif married_in and "married" in meta:
                 arrival = min(max(since, meta["married"] + dt.timedelta(days=30)), self.ref)
-                meta["entry"] = ("pindah", arrival, rng.choice(ORIGINS))
+                meta["entry"] = ("pindah", arrival, self._origin())
             elif meta["born"] < since:
                 meta["entry"] = ("sensus", since, None)
             else:
@@ -239,6 +252,9 @@ class _Builder:
             prefix = place[0] if kind == "pindah" and place else self.ctx.prefix
             meta["nik"] = numbers.nik(prefix, meta["born"], meta["sex"], meta["serial"])
             meta["tempatlahir"] = place[1] if kind == "pindah" and place else rng.choice(NATIVE_PLACES)
+
+    def _origin(self) -> tuple[str, str, str]:
+        return neighbour_origin(self.rng, self.ctx.prefix, self.spec.nama_kecamatan, self.spec.nama_kabupaten)
 
     def _parents(self) -> None:
         rng = self.rng
@@ -302,7 +318,7 @@ class _Builder:
     # -- rows ------------------------------------------------------------------------------------------------
     def build(self) -> FamilyRows:
         rng, ref, spec = self.rng, self.ref, self.spec
-        origin = rng.choice(ORIGINS) if rng.random() < 0.12 else None
+        origin = self._origin() if rng.random() < 0.12 else None
         since = (
             day_between(rng, dt.date(2016, 1, 1), ref - dt.timedelta(days=150))
             if origin

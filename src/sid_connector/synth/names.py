@@ -268,6 +268,10 @@ SUFFIX_L = ["SAPUTRA", "PRATAMA", "RAMADHAN", "HIDAYAT", "NUGRAHA", "FIRMANSYAH"
 SUFFIX_P = ["LESTARI", "RAHAYU", "PUSPITASARI", "WULANDARI", "NINGSIH", "KURNIASIH", "AMELIA", "RAMADHANI", "SAFITRI"]
 
 
+# Births from this year on follow Permendagri 73/2022: a name of at least two words.
+NAMING_RULES_YEAR = 2022
+
+
 def given_name(rng: random.Random, sex: int, birth_year: int, christian: bool) -> str:
     """A name plausible for the person's sex, generation and faith."""
     male = sex == 1
@@ -278,7 +282,8 @@ def given_name(rng: random.Random, sex: int, birth_year: int, christian: bool) -
     if birth_year >= 1995:
         pool = MODERN_L if male else MODERN_P
         words = [rng.choice(pool)]
-        if rng.random() < 0.6:
+        # Permendagri 73/2022 asks for at least two words from 2022 on (PER-NAME-CHARS, INFO sub-check).
+        if birth_year >= NAMING_RULES_YEAR or rng.random() < 0.6:
             words.append(rng.choice(SUFFIX_L if male else SUFFIX_P))
         if rng.random() < 0.3:
             words.insert(0, rng.choice(ISLAM_L if male else ISLAM_P))
@@ -300,21 +305,19 @@ def given_name(rng: random.Random, sex: int, birth_year: int, christian: bool) -
     return name
 
 
-# Birth places of natives, and origin (kecamatan code, place, address) of residents who moved in. The codes
-# exist in the current Kemendagri list, so NIKs carrying them pass NIK-REGION-KNOWN.
+# Other villages a resident may have moved from, inside the same kecamatan: a mover keeps the NIK of the
+# kecamatan of first registration, so movers from here keep a local NIK (NIK-VS-DOMICILE stays silent).
+NEIGHBOUR_VILLAGES = ("Sidaurip", "Karangrena", "Pesanggrahan", "Dondong", "Bulupayung", "Slarang", "Kuripan")
+
+
+def neighbour_origin(rng: random.Random, prefix: str, kecamatan: str, kabupaten: str) -> tuple[str, str, str]:
+    """(kecamatan code, birth place, previous address) of a mover from another village of this kecamatan."""
+    desa = rng.choice(NEIGHBOUR_VILLAGES)
+    return prefix, kabupaten.upper(), f"Desa {desa}, Kec. {kecamatan}, {kabupaten}"
+
+
+# Birth places of natives.
 NATIVE_PLACES = ("CILACAP", "CILACAP", "CILACAP", "KESUGIHAN", "MENGANTI")
-ORIGINS = (
-    ("330101", "CILACAP", "Desa Kedungreja, Kec. Kedungreja, Cilacap"),
-    ("330103", "CILACAP", "Desa Adipala, Kec. Adipala, Cilacap"),
-    ("330106", "CILACAP", "Desa Kroya, Kec. Kroya, Cilacap"),
-    ("330107", "CILACAP", "Desa Maos Lor, Kec. Maos, Cilacap"),
-    ("330202", "BANYUMAS", "Desa Wangon, Kec. Wangon, Banyumas"),
-    ("330203", "BANYUMAS", "Desa Jatilawang, Kec. Jatilawang, Banyumas"),
-    ("330501", "KEBUMEN", "Desa Ayah, Kec. Ayah, Kebumen"),
-    ("320701", "CIAMIS", "Desa Ciamis, Kec. Ciamis, Ciamis"),
-    ("332901", "BREBES", "Desa Salem, Kec. Salem, Brebes"),
-    ("317401", "JAKARTA", "Kel. Tebet Barat, Kec. Tebet, Jakarta Selatan"),
-)
 
 DUSUN_NAMES = (
     "Krajan",

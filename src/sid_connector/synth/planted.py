@@ -44,7 +44,7 @@ PLANTED: dict[str, str] = {
     "KK-PENDUDUK-LEPAS": "penduduk tetap HIDUP tanpa id_kk",
     "REG-CLUSTER-EXISTS": "penduduk HIDUP dengan id_cluster = baris dusun Krajan",
     "REG-CLUSTER-NO-RT": "penduduk HIDUP di baris RT '-' Krajan",
-    "REG-DUSUN-DUP": "baris dusun tambahan 'KRAJAN ' di samping 'Krajan'",
+    "REG-DUSUN-DUP": "baris dusun tambahan ' KRAJAN' (spasi di depan) di samping 'Krajan'",
     "REG-RT-UNIQUE": "(sumber kedua) baris wilayah kedua untuk (Krajan, -, 001)",
     "FAM-MULTI-HEAD": "keluarga dengan dua anggota HIDUP kk_level 1",
     "FAM-NO-HEAD": "keluarga aktif ISTRI + ANAK dengan nik_kepala NULL",
@@ -76,7 +76,7 @@ PLANTED: dict[str, str] = {
     "PER-KB": "perempuan kawin dengan cara_kb_id 4 (Kondom)",
     "PER-KTP-STATUS": "anak 10 tahun BELUM KAWIN dengan status_rekam 3",
     "PER-KTP-DATE-FUTURE": "tanggal_cetak_ktp 2026-12-01",
-    "PER-UNIQUE-CONTACT": "dua penduduk dengan email warga@example.test",
+    "PER-UNIQUE-CONTACT": "(sumber kedua) penduduk lain dengan email warga@example.test yang juga dipakai CECEP",
     "PER-DEAD-ACTIVE": "Kepala Dusun Sidamulya (id_kepala) berstatus MATI dengan log Mati",
     "EVT-BIRTH-60D": "bayi lahir 2026-03-01, log Lahir dilapor 2026-03-02, akta_lahir kosong",
     "EVT-BIRTH-DOB": "log Lahir 2026-05-10 untuk bayi dengan tanggallahir 2026-05-01",
@@ -104,6 +104,8 @@ NO_EXTRA = Extra()
 FIXTURE_NIK = "3301021507900001"
 FIXTURE_KK = "3301020101200001"
 BORN_1990 = dt.date(1990, 7, 15)
+DUSUN_DUP = " KRAJAN"
+SHARED_EMAIL = "warga@example.test"
 RESERVED_NIKS = frozenset(
     f"{p}{d}{s}"
     for p in ("3301021507", "3301021509", "3301023102")
@@ -366,7 +368,9 @@ class Planting:
     def _region_bullets(self) -> None:
         rows = self.village.wilayah
         dup = dict(self.krajan_dusun)
-        dup.update(id=max(r["id"] for r in rows) + 1, dusun="KRAJAN ", id_kepala=None, urut=None, urut_cetak=None)
+        # Not 'KRAJAN ' (RULES.md §12.4): OpenSID's collation ignores case and trailing spaces, so that row would
+        # break unique key rt_config. A leading space is kept apart by the database, the rule still trims it.
+        dup.update(id=max(r["id"] for r in rows) + 1, dusun=DUSUN_DUP, id_kepala=None, urut=None, urut_cetak=None)
         rows.append(dup)
         self._single("TARYONO", 1, dt.date(1972, 9, 9), id_cluster=self.krajan_dusun["id"])
         self._single("WARSIH", 2, dt.date(1974, 4, 4), id_cluster=self.krajan_no_rt["id"])
@@ -463,8 +467,7 @@ class Planting:
         kid = self.child("GILANG", 1, dt.date(2016, 2, 2), parents, ktp_el=2, status_rekam=3)
         self.family([*parents, kid])
         self._single("OMAN", 1, dt.date(1981, 1, 21), tanggal_cetak_ktp=dt.date(2026, 12, 1))
-        self._single("CECEP", 1, dt.date(1982, 2, 22), email="warga@example.test")
-        self._single("NENENG", 2, dt.date(1983, 3, 23), email="warga@example.test")
+        self._single("CECEP", 1, dt.date(1982, 2, 22), email=SHARED_EMAIL)
         head = self.person("SUGIYANTO", 1, dt.date(1972, 2, 12), 1, status_kawin=4)
         kadus = self.person("H. MAHMUD", 1, dt.date(1945, 5, 5), 7, status_kawin=4, status_dasar=2)
         head["nama_ayah"], head["ayah_nik"] = kadus["nama"], kadus["nik"]
@@ -522,7 +525,11 @@ class Planting:
         orphan = self.person("TARMUJI", 1, dt.date(1966, 6, 16), 1, id_kk=9999, no_kk=None, **place)
         self.next_pend -= 1
         orphan["id"] = None
-        self._second = [twin, other, orphan]
+        # Unique key email_config refuses a shared email (case-insensitively, as the rule compares it).
+        contact = self.person("NENENG", 2, dt.date(1983, 3, 23), 1, no_kk=self._kk(), email=SHARED_EMAIL, **place)
+        self.next_pend -= 1
+        contact["id"] = None
+        self._second = [twin, other, orphan, contact]
         entry = next(e for e in self._log_penduduk if e["id_pend"] == self.fixture[1]["id"])
         self.second_log = [dict(entry), dict(entry)]
 
