@@ -122,6 +122,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kemendagri village code (10 digits, dots allowed)",
     ),
     "init.prompt.store": ("Lokasi basis data lokal", "Local store path"),
+    "init.prompt.opendk": (
+        "Alamat server OpenDK kecamatan (kosongkan bila belum; token diisi lewat SID_OPENDK_TOKEN)",
+        "Kecamatan OpenDK server URL (leave empty for now; the token goes in SID_OPENDK_TOKEN)",
+    ),
     "init.kode_invalid": (
         "Kode desa '{code}' tidak sah: harus 10 digit (contoh 3301022001 atau 33.01.02.2001).",
         "Village code '{code}' is not valid: it must have 10 digits (e.g. 3301022001 or 33.01.02.2001).",

@@ -148,7 +148,7 @@ def test_interactive_init_asks_and_writes(tmp_path):
     import subprocess
     import sys
 
-    answers = "penduduk.xlsx\n12345\n3301022001\n\n"
+    answers = "penduduk.xlsx\n12345\n3301022001\n\n\n"
     result = subprocess.run(
         [sys.executable, "-m", "sid_connector", "init", "--source", "opensid-xlsx"],
         input=answers,

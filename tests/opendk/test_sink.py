@@ -141,3 +141,31 @@ def test_a_wrong_token_is_explained_and_not_retried(tmp_path, sim):
     assert outcome.exit_code == ExitCode.PROBLEMS
     assert "Simpan" in report["error"] or "token" in report["error"].lower()
     assert len([r for r in sim.state.requests if r.path.endswith("identitas-desa")]) == 1
+
+
+def test_doctor_checks_token_and_registration(sim, token):
+    from sid_connector_opendk.sink import OpenDKSink
+
+    good = OpenDKSink({"url": sim.base_url, "token": token, **FAST_RETRY})
+    assert all(check.ok for check in good.check())
+    assert good.check_village(KODE).ok
+    assert not good.check_village("3301022001").ok
+    good.close()
+    unsaved = OpenDKSink({"url": sim.base_url, "token": sim.state.issue_token(), **FAST_RETRY})
+    (check,) = unsaved.check()
+    assert not check.ok
+    assert "Simpan" in check.message or "token" in check.message.lower()
+    assert token not in check.message
+    unsaved.close()
+
+
+def test_the_token_never_appears_in_reprs_or_reports(world, token):
+    from sid_connector_opendk.sink import OpenDKSink
+
+    sink = OpenDKSink({"url": world.sim.base_url, "token": token})
+    assert token not in repr(sink)
+    assert token not in repr(sink.client)
+    sink.close()
+    world.sim.state.inject(Fault.http(401, {"message": f"Unauthenticated. {token}"}))
+    outcome = world.sync()
+    assert token not in str(outcome.summary)

@@ -58,11 +58,15 @@ def doctor(app: AppContext, as_json: bool) -> None:
     source = make_source(app.config, app.host)
     try:
         checks.extend(("source", check) for check in source.check())
+        villages = [village.kode_desa for village in source.villages()]
     finally:
         source.close()
     for name, sink in configured_sinks(app):
         try:
-            checks.extend((f"sink:{name}", check) for check in sink.check())
+            sink_checks = list(sink.check())
+            checks.extend((f"sink:{name}", check) for check in sink_checks)
+            if all(check.ok for check in sink_checks) and hasattr(sink, "check_village"):
+                checks.extend((f"sink:{name}", sink.check_village(code)) for code in villages)
         finally:
             sink.close()
     failed = [check for _, check in checks if not check.ok and not check.warning]

@@ -44,6 +44,7 @@ def write_config(path: Path, data: dict[str, Any], *, force: bool) -> None:
 @click.option("--path", "source_path", default=None, help="Berkas sumber (xlsx).")
 @click.option("--kode-desa", default=None, help="Kode desa Kemendagri, 10 digit (boleh bertitik).")
 @click.option("--store", "store_path", default=None, help="Lokasi basis data lokal (SQLite).")
+@click.option("--opendk-url", default=None, help="Alamat OpenDK kecamatan (token dari SID_OPENDK_TOKEN).")
 @click.option("--force", is_flag=True, help="Timpa konfigurasi yang sudah ada.")
 @pass_app
 def init(
@@ -54,6 +55,7 @@ def init(
     source_path: str | None,
     kode_desa: str | None,
     store_path: str | None,
+    opendk_url: str | None,
     force: bool,
 ) -> None:
     """Buat berkas konfigurasi (wizard, atau --non-interactive)."""
@@ -66,6 +68,7 @@ def init(
             url = url or click.prompt(t("init.prompt.url"), default="", show_default=False) or None
         kode_desa = kode_desa or click.prompt(t("init.prompt.kode_desa"), value_proc=normalise_kode_desa)
         store_path = store_path or click.prompt(t("init.prompt.store"), default="sid-connector.db")
+        opendk_url = opendk_url or click.prompt(t("init.prompt.opendk"), default="", show_default=False) or None
     if not source_name or not kode_desa:
         raise click.UsageError("--source dan --kode-desa wajib diisi.")
     if not (url or source_path or os.environ.get("SID_SOURCE_URL")):
@@ -75,7 +78,10 @@ def init(
         source["url"] = url
     if source_path:
         source["path"] = source_path
-    data = {"lang": "id", "source": source, "store": {"path": store_path or "sid-connector.db"}}
+    data: dict[str, Any] = {"lang": "id", "source": source, "store": {"path": store_path or "sid-connector.db"}}
+    if opendk_url:
+        # The sync token stays out of the file: the sink reads SID_OPENDK_TOKEN.
+        data["sinks"] = {"opendk": {"url": opendk_url}}
     target = app.config_file
     write_config(target, data, force=force)
     click.echo(t("config.written", path=target))
