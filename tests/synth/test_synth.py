@@ -171,7 +171,8 @@ def test_clean_village_breaks_no_rule(spec):
     assert check(generate(spec)) == {}
 
 
-SECOND_SOURCE = {"NIK-UNIQUE", "KK-UNIQUE", "KK-ONE-PER-PERSON", "REG-RT-UNIQUE", "FAM-ORPHAN-HEAD", "EVT-DUP-LOG"}
+SECOND_SOURCE = {"NIK-UNIQUE", "KK-UNIQUE", "KK-ONE-PER-PERSON", "REG-RT-UNIQUE", "FAM-ORPHAN-HEAD", "EVT-DUP-LOG",
+                 "PER-UNIQUE-CONTACT"}  # fmt: skip
 
 
 def test_every_planted_rule_fires(planted):
@@ -191,6 +192,8 @@ def test_second_source_rows_complete_the_plan(planted):
     assert any(p["no_kk"] in village_kks and p["nik"] not in village_niks for p in second)  # KK-UNIQUE
     assert all((p["dusun"], p["rw"], p["rt"]) in areas for p in second)  # REG-RT-UNIQUE
     assert any(p["id_kk"] == 9999 and 9999 not in families and p["kk_level"] == 1 for p in second)
+    emails = [p["email"] for p in [*village_niks.values(), *second] if p.get("email")]
+    assert any(n > 1 for n in Counter(e.lower() for e in emails).values())  # PER-UNIQUE-CONTACT
     dup = list(planted.second_source_log_penduduk())
     assert len(dup) == 2
     assert dup[0] == dup[1]
@@ -221,7 +224,7 @@ def test_fixture_values(planted):
     assert fixture["tanggallahir"] == dt.date(1990, 7, 15)
     assert fixture["sex"] == 1
     assert {"330102150790001", "0", "0330102200100001", "4001021507900004", "3301023102900007"} <= set(by_nik)
-    assert any(w["dusun"] == "KRAJAN " for w in planted.wilayah)
+    assert any(w["dusun"] == " KRAJAN" for w in planted.wilayah)
     kks = {f["no_kk"] for f in planted.keluarga()}
     assert {"33010201012000", "0330102200100001", "3301023213150001", "3302010101200001"} <= kks
 

@@ -16,6 +16,7 @@ import click
 
 from sid_connector import __version__
 from sid_connector.cli.commands_admin import audit, doctor, plugins_command
+from sid_connector.cli.commands_notify import notify
 from sid_connector.cli.commands_quality import check, report
 from sid_connector.cli.commands_run import push, status, sync
 from sid_connector.cli.commands_setup import demo, init
@@ -29,7 +30,7 @@ from sid_connector.privacy import ScrubbingFilter
 from sid_connector.store import LockHeldError
 from sid_connector.store.migrations import StoreTooNewError
 
-BUILTIN_COMMANDS = (sync, push, status, check, report, init, demo, doctor, plugins_command, audit)
+BUILTIN_COMMANDS = (sync, push, status, check, report, notify, init, demo, doctor, plugins_command, audit)
 
 
 class SidConnectorGroup(click.Group):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sid_connector.channels import ChannelError, OutgoingMessage
+from sid_connector.notify.events import like
 from sid_connector.notify.messages import Rendered, render_digest
 from sid_connector.notify.routing import Delivery
 from sid_connector.notify.schedule import digest_moment, in_quiet_hours, local_date, stamp
@@ -55,6 +56,33 @@ def _payload(delivery: Delivery, rendered: Rendered, address: str, key: str) -> 
             "date": event.date,
         },
     }
+
+
+WITHDRAWN = "dibatalkan: temuan sudah selesai sebelum ringkasan dikirim"
+
+
+def settle_resolved(conn: sqlite3.Connection, deliveries: Iterable[Delivery]) -> list[Delivery]:
+    """A finding resolved before its digest went out is withdrawn from the digest, and that person gets no
+    "resolved" line either: nobody hears of a problem that is already gone."""
+    kept = []
+    for item in deliveries:
+        if item.event.kind != "resolved":
+            kept.append(item)
+            continue
+        pattern = like(item.event.extra) + "%@" + like(item.person.key)
+        conn.execute(
+            "UPDATE outbox SET status = 'failed', last_error = ? WHERE channel LIKE 'notify-hold:%' "
+            "AND status = 'pending' AND dedup_key LIKE ? ESCAPE '\\'",
+            (WITHDRAWN, pattern),
+        )
+        told = conn.execute(
+            "SELECT 1 FROM outbox WHERE dedup_key LIKE ? ESCAPE '\\' AND ((channel LIKE 'notify:%' "
+            "AND status != 'failed') OR (channel LIKE 'notify-hold:%' AND status = 'sent')) LIMIT 1",
+            (pattern,),
+        ).fetchone()
+        if told:
+            kept.append(item)
+    return kept
 
 
 def enqueue_deliveries(

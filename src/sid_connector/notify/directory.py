@@ -190,6 +190,8 @@ def build_directory(
                 role, name=entry["name"], contacts=_resident_contacts(entry["resident"], opt_in)
             )
     officials = settings.officials
+    if isinstance(officials.get(village), Mapping):  # several villages: [notify.officials."3301022001"]
+        officials = officials[village]
     for role, key in CONFIG_KEYS.items():
         entry = officials.get(key)
         if isinstance(entry, Mapping):

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sid_connector.models import Keluarga, Penduduk, Peristiwa
@@ -241,16 +241,18 @@ def resolved_findings(store: Store, village: str, since_run: int) -> list[Event]
     for row in _findings(store, village, "resolved_run IS NOT NULL AND resolved_run > ?", (since_run,)):
         told = store.conn.execute(
             "SELECT 1 FROM outbox WHERE channel LIKE 'notify%' AND dedup_key LIKE ? ESCAPE '\\' LIMIT 1",
-            (_like(f"{finding_base(village, row)}:new:{row['first_seen_run']}:") + "%",),
+            (like(f"{finding_base(village, row)}:new:{row['first_seen_run']}:") + "%",),
         ).fetchone()
         if told:
-            found.append(
-                _finding_event("resolved", village, row, f"{finding_base(village, row)}:resolved:{row['resolved_run']}")
+            resolved = _finding_event(
+                "resolved", village, row, f"{finding_base(village, row)}:resolved:{row['resolved_run']}"
             )
+            found.append(replace(resolved, extra=f"{finding_base(village, row)}:new:{row['first_seen_run']}:"))
     return found
 
 
-def _like(text: str) -> str:
+def like(text: str) -> str:
+    """Escape ``text`` for a ``LIKE … ESCAPE '\\'`` pattern."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 

@@ -128,6 +128,7 @@ def queue_village(
     context = VillageContext.load(store, settings, village)
     deliveries = _route_all(found, context, settings, catalog)
     with store.transaction() as conn:
+        deliveries = delivery.settle_resolved(conn, deliveries)
         queued = delivery.enqueue_deliveries(
             conn, deliveries, transports, settings, _renderer(settings, context, catalog), run_id=run_id, now=now
         )

@@ -13,6 +13,7 @@ from typing import Any
 from sid_connector.config import Config, ConfigError
 from sid_connector.exit_codes import ExitCode
 from sid_connector.i18n import t
+from sid_connector.notify import notify_stage
 from sid_connector.plugins import PluginHost
 from sid_connector.sources import Source, SourceError, VillageRef
 from sid_connector.store import RunLock, Store
@@ -195,6 +196,8 @@ def run_sync(
             store.audit(run_id, "guard.mass_delete_allowed", {"command": command})
         summary["status"] = status
         summary["error"] = message
+        # Officials hear about failures too, so notifications run after a failed or blocked pull as well.
+        summary["notify"] = notify_stage(config, host, store, run_id, summary)
         first = next(iter(summary["villages"].values()), None)
         summary["village"] = {"kode_desa": first["kode_desa"], "nama_desa": first["nama_desa"]} if first else None
         store.finish_run(run_id, status, summary)

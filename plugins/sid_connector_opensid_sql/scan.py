@@ -1,0 +1,113 @@
+"""The first read of a dump: the village's identity and the small tables the joins need, kept in memory.
+
+A dump has no JOIN, so the fields the database source joins in (a resident's ``no_kk``/``alamat`` from the
+family, ``dusun``/``rw``/``rt`` from the RT row) come from lookups built here. They are small: one tuple per
+family and per area row. Tables come in any order (mysqldump sorts them, so ``config`` is first and
+``tweb_wil_clusterdesa`` last), so rows are kept for every village until ``config`` names ours.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sid_connector.sources import SourceError
+from sid_connector_opensid_sql.dump import DumpError, DumpReader
+
+Area = tuple[Any, Any, Any]  # dusun, rw, rt
+Family = tuple[Any, Any, Any]  # no_kk, alamat, id_cluster
+SCAN_TABLES = ("config", "migrasi", "tweb_wil_clusterdesa", "tweb_keluarga", "tweb_penduduk_map")
+_CODE = re.compile(r"^\d{2}\.?\d{2}\.?\d{2}\.?\d{4}$")
+
+
+def normalise_code(value: Any) -> str:
+    """``"52.01.14.2005"`` or ``5201142005`` → ``"5201142005"``; anything else is a configuration error."""
+    text = str(value).strip()
+    if not _CODE.match(text):
+        raise SourceError(f"kode_desa {text!r} tidak valid: harus 10 digit (contoh 5201142005 atau 52.01.14.2005).")
+    return text.replace(".", "")
+
+
+def config_id_of(row: Mapping[str, Any]) -> Any:
+    """A row's ``config_id`` as an int when it is one (dbutil dumps quote numbers)."""
+    value = row.get("config_id")
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
+
+
+@dataclass(slots=True)
+class Scan:
+    """What the first read keeps; ``config_id`` is the selected village's ``config.id``."""
+
+    configs: list[dict[str, Any]] = field(default_factory=list)
+    version: str | None = None
+    has_migrasi: bool = False
+    config_id: int | None = None
+    wilayah: list[dict[str, Any]] = field(default_factory=list)
+    areas: dict[int, Area] = field(default_factory=dict)
+    families: dict[int, Family] = field(default_factory=dict)
+    family_rows: int = 0
+    points: dict[int, tuple[Any, Any]] = field(default_factory=dict)
+    tables: set[str] = field(default_factory=set)
+
+    def config(self) -> dict[str, Any]:
+        return next(row for row in self.configs if row.get("id") == self.config_id)
+
+
+def select_config(configs: list[dict[str, Any]], kode_desa: str | None) -> dict[str, Any]:
+    """The ``config`` row of ``kode_desa`` (or the only one); a clear error otherwise."""
+    if not configs:
+        raise SourceError("Dump tidak berisi tabel config (identitas desa): ini bukan cadangan basis data OpenSID?")
+    if kode_desa is None:
+        if len(configs) > 1:
+            raise SourceError(f"Dump berisi {len(configs)} desa (gabungan): isi opsi kode_desa dengan kode desa.")
+        return configs[0]
+    for row in configs:
+        if str(row.get("kode_desa") or "").strip().replace(".", "") == kode_desa:
+            return row
+    raise SourceError(f"Desa dengan kode_desa {kode_desa} tidak ditemukan di tabel config dalam dump.")
+
+
+def scan(path: Path, kode_desa: str | None, *, max_bytes: int) -> Scan:
+    """Read the small tables once; raises SourceError when the dump is unreadable or lacks the village."""
+    result = Scan()
+    wilayah: list[dict[str, Any]] = []
+    families: dict[int, tuple[Any, Family]] = {}
+    versions: list[tuple[Any, Any]] = []
+    reader = DumpReader(path, SCAN_TABLES, max_bytes=max_bytes)
+    try:
+        for table, row in reader.rows():
+            if not isinstance(row, dict):
+                continue  # a broken row of a small table is reported by the pass that emits it
+            if table == "config":
+                result.configs.append(row)
+            elif table == "migrasi":
+                versions.append((row.get("id"), row.get("versi_database")))
+            elif table == "tweb_wil_clusterdesa":
+                wilayah.append(row)
+            elif table == "tweb_keluarga" and isinstance(row.get("id"), int):
+                families[row["id"]] = (config_id_of(row), (row.get("no_kk"), row.get("alamat"), row.get("id_cluster")))
+            elif table == "tweb_penduduk_map" and isinstance(row.get("id"), int):
+                result.points[row["id"]] = (row.get("lat"), row.get("lng"))
+    except DumpError as exc:
+        raise SourceError(f"Dump {path.name} tidak dapat dibaca: {exc}") from None
+    result.tables = set(reader.tables) | set(reader.row_counts)
+    result.has_migrasi = "migrasi" in result.tables
+    if versions:
+        result.version = str(max(versions, key=lambda item: (item[0] is not None, item[0] or 0))[1])
+    chosen = select_config(result.configs, kode_desa)
+    result.config_id = chosen.get("id")
+    mine = result.config_id
+    result.wilayah = [row for row in wilayah if config_id_of(row) in (mine, None)]
+    result.areas = {
+        row["id"]: (row.get("dusun"), row.get("rw"), row.get("rt"))
+        for row in result.wilayah
+        if isinstance(row.get("id"), int)
+    }
+    result.families = {key: family for key, (owner, family) in families.items() if owner in (mine, None)}
+    result.family_rows = len(result.families)
+    return result
