@@ -11,7 +11,8 @@ run; a process killed mid-push resends at most the one item in flight, which Ope
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from sid_connector.http import RetryPolicy
@@ -233,3 +234,25 @@ class OpenDKSink:
 
     def close(self) -> None:
         self.client.close()
+
+    @classmethod
+    @contextmanager
+    def demo_endpoint(cls, villages: Sequence[tuple[str, str]]) -> Iterator[tuple[dict[str, Any], Callable[[], str]]]:
+        """A simulated kecamatan OpenDK on loopback, with a saved token and the villages registered."""
+        from sid_connector_opendk.simulator import SimulatorState, run_simulator
+
+        state = SimulatorState()
+        with run_simulator(state) as simulator:
+            token = state.issue_token()
+            state.save_token(token)
+            for code, name in villages:
+                state.register_desa(normalize_desa_id(code), name)
+
+            def describe() -> str:
+                held = ", ".join(
+                    f"{normalize_desa_id(code)}: {state.count(normalize_desa_id(code))} penduduk"
+                    for code, _ in villages
+                )
+                return f"Simulator OpenDK kecamatan ({simulator.base_url}) kini menyimpan {held}."
+
+            yield {"url": simulator.base_url, "token": token}, describe

@@ -106,6 +106,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Membuat desa sintetis ({residents} penduduk)",
         "Generating a synthetic village ({residents} residents)",
     ),
+    "demo.officials": (
+        "Yang akan diterima setiap perangkat desa (juga ditulis ke notifications.jsonl):",
+        "What each village official would receive (also written to notifications.jsonl):",
+    ),
+    "summary.notify": (
+        "Notifikasi: {queued} diantrekan, {sent} terkirim, {pending} menunggu, {failed} gagal.",
+        "Notifications: {queued} queued, {sent} sent, {pending} waiting, {failed} failed.",
+    ),
     "demo.done": (
         "Demo selesai. Konfigurasi: {config}\nCoba: sid-connector --config {config} status",
         "Demo finished. Config: {config}\nTry: sid-connector --config {config} status",

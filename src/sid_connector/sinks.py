@@ -41,6 +41,18 @@ class PushReport:
 
 
 @runtime_checkable
+class DemoEndpoint(Protocol):
+    """Optional on a sink class: a stand-in receiver on loopback for ``sid-connector demo``.
+
+    ``demo_endpoint(villages)`` is a context manager: while it is open, a receiver accepts the villages'
+    pushes; it yields ``(sink options, describe)`` where ``describe()`` says in one line what the receiver holds.
+    """
+
+    @classmethod
+    def demo_endpoint(cls, villages: Sequence[tuple[str, str]]) -> Any: ...
+
+
+@runtime_checkable
 class Sink(Protocol):
     """A sink adapter. Register its class through the ``sid_connector_sinks`` hook.
 
@@ -58,5 +70,4 @@ class Sink(Protocol):
         """Checks for ``doctor``: reachable, credentials accepted, the village registered upstream."""
         ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -14,7 +15,10 @@ from sid_connector.cli.context import AppContext
 from sid_connector.cli.output import console, print_summary, pull_progress
 from sid_connector.config import ConfigError, dump_toml, load_config
 from sid_connector.i18n import t
+from sid_connector.notify import demo_preview
+from sid_connector.sinks import DemoEndpoint
 from sid_connector.sources import DemoWriter
+from sid_connector.store import Store
 from sid_connector.sync.run import run_sync
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -87,18 +91,41 @@ def init(
     click.echo(t("config.written", path=target))
 
 
+DEMO_NOTIFY = {
+    # Every message goes to DIR/notifications.jsonl at once (no quiet hours, no digest wait), so the demo shows
+    # what each official would receive.
+    "channels": {"jsonl": {"dir": "."}},
+    "routing": {"mode": {"finding_error": "immediate", "finding_warning": "immediate", "resolved": "immediate"}},
+}
+
+
 @click.command()
 @click.option("--dir", "directory", default="demo", show_default=True, type=click.Path(file_okay=False))
 @click.option("--residents", default=2000, show_default=True, type=click.IntRange(100, 1_000_000))
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--clean", is_flag=True, help="Tanpa masalah yang sengaja ditanam.")
-@click.option("--source", "source_name", default="opensid-xlsx", show_default=True)
+@click.option(
+    "--source",
+    "source_name",
+    default="opensid-sql",
+    show_default=True,
+    help="opensid-sql (cadangan basis data OpenSID), opensid-xlsx (buku kerja penduduk) atau opensid-db (--url).",
+)
 @click.option("--url", default=None, help="Untuk sumber basis data: ke mana desa demo ditulis.")
+@click.option("--no-push", is_flag=True, help="Jangan kirim ke simulator OpenDK.")
 @pass_app
 def demo(
-    app: AppContext, directory: str, residents: int, seed: int, clean: bool, source_name: str, url: str | None
+    app: AppContext,
+    directory: str,
+    residents: int,
+    seed: int,
+    clean: bool,
+    source_name: str,
+    url: str | None,
+    no_push: bool,
 ) -> None:
-    """Buat desa sintetis, tulis dalam format OpenSID, lalu jalankan seluruh alur ke basis data lokal."""
+    """Buat desa sintetis, tulis dalam format OpenSID, lalu jalankan seluruh alur: tarik → periksa → kabari →
+    kirim ke simulator OpenDK di loopback."""
     from sid_connector.synth import VillageSpec, generate
 
     target = Path(directory).resolve()
@@ -111,17 +138,48 @@ def demo(
         # The village is generated as of today, so the rules (which judge as of today) see it as its makers did.
         village = generate(VillageSpec(residents=residents, seed=seed, planted=not clean, ref_date=dt.date.today()))
         options = plugin.factory.write_demo(village, {"dir": str(target), "url": url})
+    # A demo directory belongs to the demo: start from an empty store, so two demos never mix.
+    for leftover in ("sid-connector.db", "sid-connector.db-wal", "sid-connector.db-shm", "notifications.jsonl"):
+        (target / leftover).unlink(missing_ok=True)
     config_file = target / "sid-connector.toml"
-    data = {
+    data: dict[str, Any] = {
         "lang": "id",
         "source": {"name": source_name, **options},
         "store": {"path": "sid-connector.db"},
+        "notify": DEMO_NOTIFY,
     }
     write_config(config_file, data, force=True)
-    config = load_config(config_file)
-    with pull_progress() as progress:
-        outcome = run_sync(config, app.host, command="demo", progress=progress)
-    print_summary(outcome.summary)
+    endpoints = [] if no_push else demo_endpoints(app)
+    with contextlib.ExitStack() as stack:
+        described = []
+        sinks = {}
+        for name, endpoint in endpoints:
+            sink_options, describe = stack.enter_context(endpoint([(village.spec.kode_desa, village.spec.nama_desa)]))
+            sinks[name] = sink_options
+            described.append(describe)
+        # The stand-in receivers live only for this run, so they are not written into the saved config.
+        config = load_config(config_file)
+        if sinks:
+            config = config.model_copy(update={"sinks": sinks})
+        with pull_progress() as progress:
+            outcome = run_sync(config, app.host, command="demo", progress=progress)
+        print_summary(outcome.summary)
+        for describe in described:
+            console.print(describe(), markup=False)
+    with Store.open(config.store_path) as store:
+        preview = demo_preview(store, config, app.host)
+    if preview:
+        console.print(t("demo.officials"))
+        console.print(preview, markup=False)
     click.echo(t("demo.done", config=config_file))
     # The demo plants problems on purpose: finding them is success; only a failed run is an error.
     raise SystemExit(0 if outcome.status in {"ok", "problems"} else int(outcome.exit_code))
+
+
+def demo_endpoints(app: AppContext) -> list[tuple[str, Any]]:
+    """Sinks whose plugin offers a stand-in receiver for the demo (e.g. a simulated OpenDK)."""
+    return [
+        (name, plugin.factory.demo_endpoint)
+        for name, plugin in app.host.sinks().items()
+        if isinstance(plugin.factory, type) and issubclass(plugin.factory, DemoEndpoint)
+    ]

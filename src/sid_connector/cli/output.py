@@ -88,6 +88,19 @@ def print_summary(summary: dict[str, Any]) -> None:
                 console.print(scrub(f"  - {row['entity']} {row['ref']}: {row['field']} — {row['reason']}"))
             if quarantined > 20:
                 console.print(t("summary.more", count=quarantined - 20))
+    for sink, villages in summary.get("sinks", {}).items():
+        for code, report in villages.items():
+            sent = ", ".join(f"{k}={v}" for k, v in sorted(report.get("sent", {}).items())) or "-"
+            console.print(t("push.line", sink=sink, village=code, sent=sent, pending=report.get("pending", 0)))
+            if report.get("error"):
+                error(report["error"])
+            for mismatch in report.get("mismatches", []):
+                console.print(f"[yellow]{scrub(mismatch)}[/]")
+    notified = summary.get("notify")
+    if notified and any(notified.get(key) for key in ("queued", "sent", "pending", "failed")):
+        console.print(
+            t("summary.notify", **{key: notified.get(key, 0) for key in ("queued", "sent", "pending", "failed")})
+        )
     findings = summary.get("findings")
     if findings:
         console.print(
