@@ -1,11 +1,14 @@
 """Registers the ``apprise`` channel (entry point ``apprise``) — only when the apprise package is installed.
 
-The module itself imports without apprise, so the host can load it; the hook raises ImportError with the
-fix, and the host reports this plugin as failed while every other plugin keeps working.
+The module itself imports without apprise, so the host can load it. Without apprise the hook registers
+nothing and says so at INFO level (``-v``): an optional extra that is not installed is not a failure, and must not
+warn on every cron run. Configuring an ``apprise`` channel without it is reported by the notifier as an unknown
+channel; the fix is ``pip install 'sid-connector[apprise]'``.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from sid_connector.hookspecs import hookimpl
@@ -21,8 +24,9 @@ MISSING = (
 def sid_connector_channels() -> Sequence[ChannelPlugin]:
     try:
         import apprise  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(MISSING) from exc
+    except ImportError:
+        logging.getLogger(__name__).info(MISSING)
+        return []
     from sid_connector_apprise.channel import AppriseChannel
 
     return [ChannelPlugin(name="apprise", factory=AppriseChannel, description="Banyak layanan lewat URL apprise")]
