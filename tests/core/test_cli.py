@@ -166,3 +166,16 @@ def test_english_messages_on_request(tmp_path):
     assert result.returncode == 2
     assert "not found" in result.stderr
     assert "sid-connector init" in result.stderr
+
+
+def test_the_real_opensid_export_syncs_97_residents_with_nothing_quarantined(tmp_path, shared_dir):
+    workbook = shared_dir / "opensid" / "penduduk_ekspor.xlsx"
+    done = run_cli("init", "--non-interactive", "--source", "opensid-xlsx", "--path", str(workbook),
+                   "--kode-desa", "52.01.14.2005", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    run_cli("sync", cwd=tmp_path)
+    status = run_json("status", "--json", cwd=tmp_path)
+    assert status["counts"]["penduduk"] == 97
+    assert status["counts"]["keluarga"] > 0 and status["counts"]["wilayah"] > 0
+    assert status["last_run"]["quarantined"] == 0
+    assert status["last_run"]["status"] in ("ok", "problems")  # problems = rule findings, never a failure
