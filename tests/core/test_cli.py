@@ -179,3 +179,18 @@ def test_the_real_opensid_export_syncs_97_residents_with_nothing_quarantined(tmp
     assert status["counts"]["keluarga"] > 0 and status["counts"]["wilayah"] > 0
     assert status["last_run"]["quarantined"] == 0
     assert status["last_run"]["status"] in ("ok", "problems")  # problems = rule findings, never a failure
+
+
+def test_a_code_that_names_another_village_is_reported(tmp_path, shared_dir):
+    workbook = shared_dir / "opensid" / "penduduk_ekspor.xlsx"
+    (tmp_path / "sid-connector.toml").write_text(
+        f'[source]\nname = "opensid-xlsx"\npath = "{workbook}"\nkode_desa = "5201142005"\nnama_desa = "Senggigi"\n',
+        encoding="utf-8",
+    )
+    run_cli("sync", cwd=tmp_path)
+    findings = run_cli("check", "--format", "json", cwd=tmp_path)
+    import json
+
+    rules = {finding["rule"]: finding for finding in json.loads(findings.stdout)["findings"]}
+    assert "REG-KODE-DESA-NAME" in rules
+    assert "Senteluk" in rules["REG-KODE-DESA-NAME"]["message"]
