@@ -61,7 +61,7 @@ def test_serve_answers_opensid_on_loopback_and_checks_the_token(tmp_path):
 def test_serve_refuses_the_lan_without_a_token(tmp_path):
     (tmp_path / "sid-connector.toml").write_text(CONFIG.format(token_line=""))
     done = subprocess.run(
-        [sys.executable, "-m", "sid_connector", "serve", "--host", "0.0.0.0", "--port", str(free_port())],  # noqa: S104
+        [sys.executable, "-m", "sid_connector", "serve", "--host", "0.0.0.0", "--port", str(free_port())],
         cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
         env={**os.environ, "SID_CONNECTOR_LANG": "id", "SID_RECEIVER_TOKEN": ""},
     )
