@@ -3,7 +3,8 @@
 A dump has no JOIN, so the fields the database source joins in (a resident's ``no_kk``/``alamat`` from the
 family, ``dusun``/``rw``/``rt`` from the RT row) come from lookups built here. They are small: one tuple per
 family and per area row. Tables come in any order (mysqldump sorts them, so ``config`` is first and
-``tweb_wil_clusterdesa`` last), so rows are kept for every village until ``config`` names ours.
+``tweb_wil_clusterdesa`` last), so rows are kept for every village: one read (:func:`read_index`) serves every
+village of a gabungan dump, each then seen through its own :class:`Scan` (:meth:`DumpIndex.village`).
 """
 
 from __future__ import annotations
@@ -64,7 +65,10 @@ def select_config(configs: list[dict[str, Any]], kode_desa: str | None) -> dict[
         raise SourceError("Dump tidak berisi tabel config (identitas desa): ini bukan cadangan basis data OpenSID?")
     if kode_desa is None:
         if len(configs) > 1:
-            raise SourceError(f"Dump berisi {len(configs)} desa (gabungan): isi opsi kode_desa dengan kode desa.")
+            raise SourceError(
+                f"Dump berisi {len(configs)} desa (gabungan): isi opsi kode_desa dengan kode desa, daftar kode, "
+                'atau "*".'
+            )
         return configs[0]
     for row in configs:
         if str(row.get("kode_desa") or "").strip().replace(".", "") == kode_desa:
@@ -72,11 +76,43 @@ def select_config(configs: list[dict[str, Any]], kode_desa: str | None) -> dict[
     raise SourceError(f"Desa dengan kode_desa {kode_desa} tidak ditemukan di tabel config dalam dump.")
 
 
-def scan(path: Path, kode_desa: str | None, *, max_bytes: int) -> Scan:
-    """Read the small tables once; raises SourceError when the dump is unreadable or lacks the village."""
-    result = Scan()
-    wilayah: list[dict[str, Any]] = []
-    families: dict[int, tuple[Any, Family]] = {}
+@dataclass(slots=True)
+class DumpIndex:
+    """The first read of the whole file, every village's rows together (families keep their owner)."""
+
+    configs: list[dict[str, Any]] = field(default_factory=list)
+    version: str | None = None
+    has_migrasi: bool = False
+    tables: set[str] = field(default_factory=set)
+    wilayah: list[dict[str, Any]] = field(default_factory=list)
+    families: dict[int, tuple[Any, Family]] = field(default_factory=dict)
+    points: dict[int, tuple[Any, Any]] = field(default_factory=dict)
+
+    def village(self, chosen: Mapping[str, Any]) -> Scan:
+        """The view of one ``config`` row: rows without a ``config_id`` belong to every village."""
+        mine = chosen.get("id")
+        result = Scan(
+            configs=self.configs,
+            version=self.version,
+            has_migrasi=self.has_migrasi,
+            config_id=mine,
+            points=self.points,
+            tables=self.tables,
+        )
+        result.wilayah = [row for row in self.wilayah if config_id_of(row) in (mine, None)]
+        result.areas = {
+            row["id"]: (row.get("dusun"), row.get("rw"), row.get("rt"))
+            for row in result.wilayah
+            if isinstance(row.get("id"), int)
+        }
+        result.families = {key: family for key, (owner, family) in self.families.items() if owner in (mine, None)}
+        result.family_rows = len(result.families)
+        return result
+
+
+def read_index(path: Path, *, max_bytes: int) -> DumpIndex:
+    """Read the small tables once; raises SourceError when the dump is unreadable."""
+    result = DumpIndex()
     versions: list[tuple[Any, Any]] = []
     reader = DumpReader(path, SCAN_TABLES, max_bytes=max_bytes)
     try:
@@ -88,9 +124,10 @@ def scan(path: Path, kode_desa: str | None, *, max_bytes: int) -> Scan:
             elif table == "migrasi":
                 versions.append((row.get("id"), row.get("versi_database")))
             elif table == "tweb_wil_clusterdesa":
-                wilayah.append(row)
+                result.wilayah.append(row)
             elif table == "tweb_keluarga" and isinstance(row.get("id"), int):
-                families[row["id"]] = (config_id_of(row), (row.get("no_kk"), row.get("alamat"), row.get("id_cluster")))
+                family = (row.get("no_kk"), row.get("alamat"), row.get("id_cluster"))
+                result.families[row["id"]] = (config_id_of(row), family)
             elif table == "tweb_penduduk_map" and isinstance(row.get("id"), int):
                 result.points[row["id"]] = (row.get("lat"), row.get("lng"))
     except DumpError as exc:
@@ -99,15 +136,10 @@ def scan(path: Path, kode_desa: str | None, *, max_bytes: int) -> Scan:
     result.has_migrasi = "migrasi" in result.tables
     if versions:
         result.version = str(max(versions, key=lambda item: (item[0] is not None, item[0] or 0))[1])
-    chosen = select_config(result.configs, kode_desa)
-    result.config_id = chosen.get("id")
-    mine = result.config_id
-    result.wilayah = [row for row in wilayah if config_id_of(row) in (mine, None)]
-    result.areas = {
-        row["id"]: (row.get("dusun"), row.get("rw"), row.get("rt"))
-        for row in result.wilayah
-        if isinstance(row.get("id"), int)
-    }
-    result.families = {key: family for key, (owner, family) in families.items() if owner in (mine, None)}
-    result.family_rows = len(result.families)
     return result
+
+
+def scan(path: Path, kode_desa: str | None, *, max_bytes: int) -> Scan:
+    """The first read for one village (``kode_desa``, or the only one); SourceError when it is not there."""
+    index = read_index(path, max_bytes=max_bytes)
+    return index.village(select_config(index.configs, kode_desa))

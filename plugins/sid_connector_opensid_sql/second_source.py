@@ -3,12 +3,15 @@
 One OpenSID database cannot hold them: its unique keys refuse a second NIK 3301021507900001 or a second
 (id_pend, kode_peristiwa, tgl_peristiwa), and its foreign keys refuse ``id_kk = 9999``. A dump is text, not a
 database, so the rows survive in it — that is how ``demo`` over a dump exercises the cross-source rules
-(NIK-UNIQUE, KK-UNIQUE, FAM-ORPHAN-HEAD, EVT-DUP-LOG) without a second file.
+(NIK-UNIQUE, KK-UNIQUE, FAM-ORPHAN-HEAD, EVT-DUP-LOG, REG-RT-UNIQUE) without a second file.
 
 The generator gives these residents export-style fields (``no_kk``, ``alamat``, ``dusun``, ``rw``, ``rt``)
 that ``tweb_penduduk`` has no column for. They are expressed the OpenSID way: one extra ``tweb_keluarga`` row
 per distinct ``no_kk`` (a *different* family that may repeat a village family's number: KK-UNIQUE) and
 ``id_cluster`` pointing at the matching RT row. An ``id_kk`` the generator set (the orphan's 9999) is kept.
+A second source brings its own area records too (a workbook's (dusun, rw, rt) become areas of their own), so
+each distinct area of those residents gets a second ``tweb_wil_clusterdesa`` row, a copy of the village's
+row with its own id — the duplicate that unique key ``rt_config`` refuses (REG-RT-UNIQUE).
 
 Ids come from a range no generated village reaches (``SECOND_BASE + config_id * SECOND_SPAN``), so they never
 collide with main rows, nor with another village's in a gabungan dump.
@@ -31,6 +34,7 @@ class SecondSource:
     """Dump rows of one village's second source."""
 
     keluarga: list[dict[str, Any]] = field(default_factory=list)
+    wilayah: list[dict[str, Any]] = field(default_factory=list)
     penduduk: list[dict[str, Any]] = field(default_factory=list)
     log_penduduk: list[dict[str, Any]] = field(default_factory=list)
 
@@ -69,11 +73,14 @@ def second_source(village: Any) -> SecondSource:
     config_id = int(village.config["id"])
     base = id_base(config_id)
     families: dict[str, dict[str, Any]] = {}
+    copied: list[int] = []  # the area rows the second source names, in first-seen order
     for number, person in enumerate(village.second_source_penduduk(), start=1):
         row = dict(person)
         row["id"] = base + number
         cluster = _cluster_id(village.wilayah, row)
         row["id_cluster"] = cluster
+        if person.get("dusun") is not None and cluster is not None and cluster not in copied:
+            copied.append(cluster)
         no_kk = row.get("no_kk")
         if no_kk and row.get("id_kk") is None:
             family = families.get(no_kk)
@@ -84,6 +91,9 @@ def second_source(village: Any) -> SecondSource:
         for name in _EXPORT_ONLY:
             row.pop(name, None)
         result.penduduk.append(row)
+    areas = {row["id"]: row for row in village.wilayah}
+    for number, cluster in enumerate(copied, start=1):
+        result.wilayah.append({**areas[cluster], "id": base + number})
     for number, event in enumerate(village.second_source_log_penduduk(), start=1):
         result.log_penduduk.append({**event, "id": base + number})
     return result

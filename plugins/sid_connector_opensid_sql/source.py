@@ -1,9 +1,13 @@
-"""The ``opensid-sql`` source: one village from an OpenSID database backup (``.sql`` or ``.sql.gz``).
+"""The ``opensid-sql`` source: villages from an OpenSID database backup (``.sql`` or ``.sql.gz``).
 
 Every OpenSID admin can download a backup, even where the database server is out of reach. A dump carries
 OpenSID's ids, so records keep the database source's keys (``str(id)``) and refs (``"id N"``), and deletions
 are found by full passes: every pull is a snapshot of ``wilayah``, ``keluarga``, ``penduduk``, ``peristiwa``
 (``log_penduduk``) and ``peristiwa_keluarga`` (``log_keluarga``), each Snapshot → Batches → SnapshotEnd.
+
+A "gabungan" backup holds several villages (``config`` rows). As with the database source, ``kode_desa`` takes
+one code, a list of codes or ``"*"`` (every village in the dump); a village's rows are those carrying its
+``config_id`` (rows without one belong to every village).
 
 Memory stays bounded: a first read keeps only the village identity and the small lookups the joins need;
 each entity is then streamed from the file in batches. Events need each resident's NIK, so the resident pass
@@ -40,7 +44,7 @@ from sid_connector.sources import (
 from sid_connector_opensid_sql import checks
 from sid_connector_opensid_sql.dump import MAX_BYTES, DumpError, DumpReader
 from sid_connector_opensid_sql.rows import ENTITIES, Resolver, table_of
-from sid_connector_opensid_sql.scan import Scan, config_id_of, normalise_code, scan
+from sid_connector_opensid_sql.scan import DumpIndex, Scan, config_id_of, normalise_code, read_index, select_config
 
 BATCH_SIZE = 1000
 EXTRA_TABLES = ("tweb_desa_pamong", "ref_jabatan", "tweb_rtm")
@@ -65,21 +69,40 @@ def _positive(options: Mapping[str, Any], name: str, default: int) -> int:
     return value
 
 
+def wanted_codes(option: Any) -> list[str] | None:
+    """``kode_desa`` as codes: ``None`` for "the only village", ``["*"]`` for all; SourceError when malformed."""
+    if option in (None, "", []):
+        return None
+    if option == "*":
+        return ["*"]
+    if isinstance(option, str | int):
+        return [normalise_code(option)]
+    if isinstance(option, list | tuple):
+        return [normalise_code(code) for code in option]
+    raise SourceError('Opsi kode_desa harus berupa kode, daftar kode, atau "*".')
+
+
+def _code_of(config: Mapping[str, Any]) -> str:
+    return str(config.get("kode_desa") or "").strip().replace(".", "")
+
+
 class OpenSQLDumpSource:
     """Source adapter over one OpenSID dump (options: ``path``, ``kode_desa``, ``batch_size``, ``max_mb``)."""
 
     name: ClassVar[str] = "opensid-sql"
+    demo_gabungan: ClassVar[bool] = True  # write_demo takes a list of villages: one gabungan backup
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         if not options.get("path"):
             raise SourceError("opsi 'path' (lokasi berkas cadangan .sql) wajib diisi")
         self.path = Path(str(options["path"])).expanduser()
-        raw_code = options.get("kode_desa")
-        self.kode_desa = normalise_code(raw_code) if raw_code not in (None, "") else None
+        self.codes = wanted_codes(options.get("kode_desa"))  # fail fast on a malformed code
+        self.kode_desa = self.codes[0] if self.codes and len(self.codes) == 1 and self.codes != ["*"] else None
         self.nama_desa = options.get("nama_desa") or None
         self.batch_size = _positive(options, "batch_size", BATCH_SIZE)
         self.max_bytes = _positive(options, "max_mb", MAX_BYTES >> 20) << 20
-        self._scan: Scan | None = None
+        self._index: DumpIndex | None = None
+        self._scans: dict[str, Scan] = {}
         self._scan_stamp: tuple[int, int] | None = None
 
     def __repr__(self) -> str:
@@ -93,25 +116,45 @@ class OpenSQLDumpSource:
             raise SourceError(f"Berkas dump {self.path} tidak ditemukan.") from None
         return stat.st_mtime_ns, stat.st_size
 
-    def scan(self) -> Scan:
-        """The first read, cached while the file is unchanged."""
+    def _read(self) -> dict[str, Scan]:
+        """kode_desa → Scan of each configured village, from one read cached while the file is unchanged."""
         stamp = self._stamp()
-        if self._scan is None or self._scan_stamp != stamp:
-            self._scan = scan(self.path, self.kode_desa, max_bytes=self.max_bytes)
-            self._scan_stamp = stamp
-        return self._scan
+        if self._index is None or self._scan_stamp != stamp:
+            index = read_index(self.path, max_bytes=self.max_bytes)
+            if self.codes == ["*"]:
+                chosen = [row for row in sorted(index.configs, key=lambda row: row.get("id") or 0) if _code_of(row)]
+                if not chosen:
+                    raise SourceError("Tabel config dalam dump tidak berisi desa dengan kode_desa.")
+            else:
+                chosen = [select_config(index.configs, code) for code in self.codes or [None]]  # type: ignore[list-item]
+            # A configured code names its village even where config.kode_desa is written with dots.
+            codes = self.codes if self.codes and self.codes != ["*"] else [_code_of(row) for row in chosen]
+            self._scans = {code: index.village(row) for code, row in zip(codes, chosen, strict=True)}
+            self._index, self._scan_stamp = index, stamp
+        return self._scans
 
-    def _code(self, config: Mapping[str, Any]) -> str:
-        return self.kode_desa or str(config.get("kode_desa") or "").strip().replace(".", "")
+    def scan(self, village: VillageRef | None = None) -> Scan:
+        """The first read of ``village`` (default: the first configured one)."""
+        scans = self._read()
+        if village is None:
+            return next(iter(scans.values()))
+        found = scans.get(village.kode_desa.replace(".", ""))
+        if found is None:
+            known = ", ".join(scans)
+            raise SourceError(f"Dump ini dikonfigurasi untuk desa {known}, bukan {village.kode_desa}.")
+        return found
 
     # -- Source protocol ------------------------------------------------------------------------------------
     def villages(self) -> Sequence[VillageRef]:
-        config = self.scan().config()
-        return [VillageRef(self._code(config), config.get("nama_desa") or self.nama_desa)]
+        scans = self._read()
+        single = len(scans) == 1
+        return [
+            VillageRef(code, found.config().get("nama_desa") or (self.nama_desa if single else None))
+            for code, found in scans.items()
+        ]
 
     def identity(self, village: VillageRef) -> Desa:
-        self._check_village(village)
-        return Desa.model_validate(self.scan().config())
+        return Desa.model_validate(self.scan(village).config())
 
     def check(self) -> Sequence[Check]:
         return checks.run(self)
@@ -119,16 +162,10 @@ class OpenSQLDumpSource:
     def close(self) -> None:
         """Nothing stays open between passes."""
 
-    def _check_village(self, village: VillageRef) -> None:
-        expected = self.villages()[0].kode_desa
-        if village.kode_desa.replace(".", "") != expected:
-            raise SourceError(f"Dump ini dikonfigurasi untuk desa {expected}, bukan {village.kode_desa}.")
-
     # -- pull -----------------------------------------------------------------------------------------------
     def pull(self, village: VillageRef, state: Mapping[str, Any]) -> Iterator[PullEvent]:
         """Yield the village's data; resumes from ``state`` (the last cursor the engine committed)."""
-        self._check_village(village)
-        found = self.scan()  # raises SourceError before any event
+        found = self.scan(village)  # raises SourceError before any event
         generation = file_generation(self.path)
         resume = state.get("generation") == generation and not state.get("complete")
         start_entity = state.get("entity") if resume and state.get("entity") in ENTITIES else ENTITIES[0]
@@ -208,8 +245,7 @@ class OpenSQLDumpSource:
     # -- for the rule engine --------------------------------------------------------------------------------
     def extra_tables(self, village: VillageRef) -> dict[str, list[dict[str, Any]]]:
         """The village's officials, posts and households (``tables=`` of the rule engine)."""
-        self._check_village(village)
-        config_id = self.scan().config_id
+        config_id = self.scan(village).config_id
         tables: dict[str, list[dict[str, Any]]] = {name: [] for name in EXTRA_TABLES}
         reader = DumpReader(self.path, EXTRA_TABLES, max_bytes=self.max_bytes)
         try:
@@ -223,15 +259,20 @@ class OpenSQLDumpSource:
     # -- demo -----------------------------------------------------------------------------------------------
     @classmethod
     def write_demo(cls, village: Any, target: Mapping[str, Any]) -> JSONDict:
-        """Write a ``SyntheticVillage`` as ``opensid_backup.sql`` in ``target["dir"]``; return the options.
+        """Write a ``SyntheticVillage`` (or a list of them: one gabungan backup) as ``opensid_backup.sql`` in
+        ``target["dir"]``; return the options (``kode_desa = "*"`` for several villages).
 
         A planted village's second-source rows go into the same dump (see ``second_source``): a dump is text,
         not a database, so rows that OpenSID's unique keys would refuse survive in it.
         """
         from sid_connector_opensid_sql.writer import write_dump
 
+        villages = list(village) if isinstance(village, list | tuple) else [village]
         folder = Path(str(target["dir"]))
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "opensid_backup.sql"
-        write_dump([village], path)
-        return {"path": str(path), "kode_desa": village.spec.kode_desa, "nama_desa": village.spec.nama_desa}
+        write_dump(villages, path)
+        if len(villages) > 1:
+            return {"path": str(path), "kode_desa": "*"}
+        only = villages[0].spec
+        return {"path": str(path), "kode_desa": only.kode_desa, "nama_desa": only.nama_desa}

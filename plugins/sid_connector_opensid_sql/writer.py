@@ -59,7 +59,7 @@ TABLES: dict[str, RowSource] = {
     "tweb_keluarga": _main_and_second(lambda v: v.keluarga(), "keluarga"),
     "tweb_penduduk": _main_and_second(lambda v: v.penduduk(), "penduduk"),
     "tweb_rtm": lambda v: getattr(v, "rtm", None) or [],
-    "tweb_wil_clusterdesa": lambda v: v.wilayah,
+    "tweb_wil_clusterdesa": _main_and_second(lambda v: v.wilayah, "wilayah"),
 }
 
 

@@ -45,17 +45,18 @@ def test_status_counts_open_findings_and_a_rerun_finds_nothing_new(demo):
 def test_report_is_one_masked_html_file_with_a_csv_beside_it(demo):
     done = run_cli("--config", "demo/sid-connector.toml", "report", "--out", "laporan.html", cwd=demo)
     assert done.returncode == 0, done.stderr
-    html = (demo / "laporan.html").read_text(encoding="utf-8")
+    # The planted demo holds RULES.md's fixture villages: one report (and CSV) per village.
+    html = (demo / "laporan-3301022001.html").read_text(encoding="utf-8")
     assert "<html" in html and "Menganti" in html
     assert "<link" not in html and "src=\"http" not in html
     assert not re.search(r"(?<!\d)\d{16}(?!\d)", html)
     assert "********" in html
-    assert (demo / "laporan.csv").exists()
+    assert (demo / "laporan-3301022001.csv").exists()
 
 
 def test_unmasked_report_must_be_asked_for_warns_and_is_audited(demo):
     done = run_cli("--config", "demo/sid-connector.toml", "report", "--out", "penuh.html", "--unmasked", cwd=demo)
     assert done.returncode == 0
     assert "PERINGATAN" in done.stderr
-    assert re.search(r"(?<!\d)\d{16}(?!\d)", (demo / "penuh.html").read_text(encoding="utf-8"))
+    assert re.search(r"(?<!\d)\d{16}(?!\d)", (demo / "penuh-3301022001.html").read_text(encoding="utf-8"))
     assert run_cli("--config", "demo/sid-connector.toml", "audit", "verify", cwd=demo).returncode == 0

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from sid_connector.sources import Batch, ReadStats, Snapshot, SnapshotEnd, SourceError, VillageRef
-from sid_connector.synth import VillageSpec, generate_gabungan
+from sid_connector.synth import VillageSpec, fixture_villages, generate_gabungan
 from sid_connector_opensid_sql import OpenSQLDumpSource, plugin
 from sid_connector_opensid_sql.second_source import SECOND_BASE, second_source
 from sid_connector_opensid_sql.writer import bundled_ddl, write_dump
@@ -22,8 +22,9 @@ def test_round_trip_counts_equal_the_generator(village, demo):
     assert len(extra.penduduk) == len(generated) >= 3
     assert len(extra.keluarga) == len({p["no_kk"] for p in generated if p["no_kk"] and p.get("id_kk") is None})
     assert len(extra.log_penduduk) == 2
+    assert len(extra.wilayah) == 1  # REG-RT-UNIQUE: the second source's own (Krajan, -, 001) row
     expected = {
-        "wilayah": len(village.wilayah),
+        "wilayah": len(village.wilayah) + len(extra.wilayah),
         "keluarga": sum(1 for _ in village.keluarga()) + len(extra.keluarga),
         "penduduk": sum(1 for _ in village.penduduk()) + sum(1 for _ in village.second_source_penduduk()),
         "peristiwa": sum(1 for _ in village.log_penduduk()) + sum(1 for _ in village.second_source_log_penduduk()),
@@ -71,6 +72,8 @@ def test_second_source_rows_survive_with_their_defects(village, demo):
     orphan = next(row for row in second.values() if row["id_kk"] == 9999)
     assert orphan["no_kk"] is None  # FAM-ORPHAN-HEAD
     assert all(row["dusun"] == "Krajan" and row["rt"] == "001" for row in second.values())
+    areas = Counter((w.data["dusun"], w.data["rw"], w.data["rt"]) for w in rows_of(pull(demo), "wilayah").values())
+    assert areas[("Krajan", "-", "001")] == 2  # REG-RT-UNIQUE
 
 
 def test_gabungan_dump_yields_only_the_selected_village(tmp_path):
@@ -96,6 +99,44 @@ def test_gabungan_dump_yields_only_the_selected_village(tmp_path):
     assert len(rows_of(pull({**options, "kode_desa": KODE}), "penduduk")) == planted
     with pytest.raises(SourceError, match="gabungan"):
         OpenSQLDumpSource({"path": str(path)}).villages()
+
+
+@pytest.fixture(scope="module")
+def fixture_dump(tmp_path_factory) -> tuple[list, dict]:
+    """Villages A, B, C (and D) of RULES.md §12.1 written by ``write_demo`` as one gabungan backup."""
+    villages = fixture_villages(150, others=100, desa_kel=True)
+    options = OpenSQLDumpSource.write_demo(villages, {"dir": tmp_path_factory.mktemp("gabungan")})
+    return villages, options
+
+
+def test_star_reads_every_village_of_a_gabungan_dump(fixture_dump):
+    villages, options = fixture_dump
+    assert options["kode_desa"] == "*"
+    source = OpenSQLDumpSource(options)
+    refs = source.villages()
+    assert refs == [VillageRef(v.spec.kode_desa, v.spec.nama_desa) for v in villages]
+    for village, ref in zip(villages, refs, strict=True):
+        assert source.identity(ref).nama_desa == village.spec.nama_desa
+        events = list(source.pull(ref, {}))
+        extra = second_source(village)
+        assert set(rows_of(events, "penduduk")) == {str(p["id"]) for p in [*village.penduduk(), *extra.penduduk]}
+        assert set(rows_of(events, "wilayah")) == {str(w["id"]) for w in [*village.wilayah, *extra.wilayah]}
+        assert rejected_of(events) == []
+        tables = source.extra_tables(ref)
+        assert {row["config_id"] for row in tables["tweb_desa_pamong"]} == {village.spec.config_id}
+    assert [c.ok for c in source.check()] == [True] * len(source.check())
+
+
+def test_a_list_of_codes_selects_those_villages_in_order(fixture_dump):
+    _, options = fixture_dump
+    source = OpenSQLDumpSource({**options, "kode_desa": ["52.01.14.2005", KODE]})
+    assert [ref.kode_desa for ref in source.villages()] == ["5201142005", KODE]
+    with pytest.raises(SourceError, match="3301020001"):
+        list(source.pull(VillageRef("3301020001"), {}))
+    with pytest.raises(SourceError, match="tidak ditemukan"):
+        OpenSQLDumpSource({**options, "kode_desa": [KODE, "3301029999"]}).villages()
+    with pytest.raises(SourceError, match="kode_desa"):
+        OpenSQLDumpSource({**options, "kode_desa": {"a": 1}})
 
 
 def test_resume_from_a_mid_pass_cursor(demo):

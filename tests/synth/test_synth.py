@@ -268,3 +268,30 @@ def test_fixture_villages_of_section_12_1():
         assert holder["status_dasar"] == 1
         assert holder["id_kk"] is not None
     assert set(PLANTED_OTHER) == {"KK-ONE-PER-PERSON", "CFG-PERANGKAT", "ROUTE-ROLE-MISSING"}
+
+
+def test_fixture_villages_for_the_demo():
+    """A sized apart from B and C, all as of one ref_date, and D with a desa code starting with 4."""
+    when = dt.date(2027, 3, 1)
+    a, b, c, d = fixture_villages(300, others=100, seed=5, ref_date=when, desa_kel=True)
+    assert [v.spec.residents for v in (a, b, c, d)] == [300, 100, 100, 100]
+    assert {v.spec.ref_date for v in (a, b, c, d)} == {when}
+    assert d.config["kode_desa"] == "3301024001" and d.spec.planted is False
+    ids = [row["id"] for v in (a, b, c, d) for row in v.penduduk()]
+    assert len(ids) == len(set(ids))
+
+
+def test_future_dates_follow_ref_date_and_every_dusun_has_a_kadus_defect():
+    """EVT-DATES and PER-KTP-DATE-FUTURE stay in the future of any ref_date; each dusun gets a FAM-MULTI-HEAD."""
+    when = dt.date(2027, 3, 1)
+    village = generate(VillageSpec(residents=3000, planted=True, ref_date=when))
+    moves = [e for e in village.log_penduduk() if e["kode_peristiwa"] == 3]
+    assert any(e["tgl_peristiwa"].date() > when for e in moves)
+    assert any(p["tanggal_cetak_ktp"] and p["tanggal_cetak_ktp"] > when for p in village.penduduk())
+    heads: dict[int, int] = Counter(p["id_kk"] for p in village.penduduk() if p["kk_level"] == 1)
+    areas = {row["id"]: row["dusun"] for row in village.wilayah}
+    families = {row["id"]: row for row in village.keluarga()}
+    multi = {areas[families[kk]["id_cluster"]] for kk, count in heads.items() if count > 1 and kk in families}
+    dusun = {rt.dusun for rt in village.rts}
+    assert len(dusun) > 2
+    assert multi == dusun

@@ -97,6 +97,23 @@ DEMO_NOTIFY = {
     "channels": {"jsonl": {"dir": "."}},
     "routing": {"mode": {"finding_error": "immediate", "finding_warning": "immediate", "resolved": "immediate"}},
 }
+# The planted Kepala Dusun of Sidamulya has died (PER-DEAD-ACTIVE), and OpenSID still names him. The village has
+# appointed a successor, known to sid-connector only through its own config: so Sidamulya's findings reach a
+# living Kadus, as they would once the operator records the successor here.
+DEMO_SUCCESSORS = {"3301022001": {"kadus": {"SIDAMULYA": {"name": "WARDOYO"}}}}
+OTHER_RESIDENTS = 100  # villages B, C and D only carry village-wide defects: a few families are enough
+
+
+def demo_villages(residents: int, seed: int, clean: bool, gabungan: bool) -> list[Any]:
+    """The villages the demo writes: village A alone when clean (or when the source holds one village), else
+    the fixture of RULES.md §12.1 (A sized by ``residents``, small B and C) plus D for REG-DESA-KEL (§12.4)."""
+    from sid_connector.synth import VillageSpec, fixture_villages, generate
+
+    # Generated as of today, so the rules (which judge as of today) see them as their makers did.
+    today = dt.date.today()
+    if clean or not gabungan:
+        return [generate(VillageSpec(residents=residents, seed=seed, planted=not clean, ref_date=today))]
+    return fixture_villages(residents, others=OTHER_RESIDENTS, seed=seed, ref_date=today, desa_kel=True)
 
 
 @click.command()
@@ -126,18 +143,18 @@ def demo(
 ) -> None:
     """Buat desa sintetis, tulis dalam format OpenSID, lalu jalankan seluruh alur: tarik → periksa → kabari →
     kirim ke simulator OpenDK di loopback."""
-    from sid_connector.synth import VillageSpec, generate
-
     target = Path(directory).resolve()
     target.mkdir(parents=True, exist_ok=True)
     plugin = app.host.sources().get(source_name)
     if plugin is None or not isinstance(plugin.factory, type) or not issubclass(plugin.factory, DemoWriter):
         known = ", ".join(sorted(app.host.sources())) or "-"
         raise ConfigError(t("source.unknown", name=source_name, known=known))
+    # A source that reads a gabungan backup takes every fixture village in one file (``kode_desa = "*"``).
+    gabungan = bool(getattr(plugin.factory, "demo_gabungan", False))
     with console.status(t("demo.generating", residents=residents)):
-        # The village is generated as of today, so the rules (which judge as of today) see it as its makers did.
-        village = generate(VillageSpec(residents=residents, seed=seed, planted=not clean, ref_date=dt.date.today()))
-        options = plugin.factory.write_demo(village, {"dir": str(target), "url": url})
+        villages = demo_villages(residents, seed, clean, gabungan)
+        written = villages if len(villages) > 1 else villages[0]
+        options = plugin.factory.write_demo(written, {"dir": str(target), "url": url})
     # A demo directory belongs to the demo: start from an empty store, so two demos never mix.
     for leftover in ("sid-connector.db", "sid-connector.db-wal", "sid-connector.db-shm", "notifications.jsonl"):
         (target / leftover).unlink(missing_ok=True)
@@ -146,7 +163,7 @@ def demo(
         "lang": "id",
         "source": {"name": source_name, **options},
         "store": {"path": "sid-connector.db"},
-        "notify": DEMO_NOTIFY,
+        "notify": DEMO_NOTIFY if clean else {**DEMO_NOTIFY, "officials": DEMO_SUCCESSORS},
     }
     write_config(config_file, data, force=True)
     endpoints = [] if no_push else demo_endpoints(app)
@@ -154,7 +171,8 @@ def demo(
         described = []
         sinks = {}
         for name, endpoint in endpoints:
-            sink_options, describe = stack.enter_context(endpoint([(village.spec.kode_desa, village.spec.nama_desa)]))
+            registered = [(village.spec.kode_desa, village.spec.nama_desa) for village in villages]
+            sink_options, describe = stack.enter_context(endpoint(registered))
             sinks[name] = sink_options
             described.append(describe)
         # The stand-in receivers live only for this run, so they are not written into the saved config.

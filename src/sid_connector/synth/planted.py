@@ -46,7 +46,7 @@ PLANTED: dict[str, str] = {
     "REG-CLUSTER-NO-RT": "penduduk HIDUP di baris RT '-' Krajan",
     "REG-DUSUN-DUP": "baris dusun tambahan ' KRAJAN' (spasi di depan) di samping 'Krajan'",
     "REG-RT-UNIQUE": "(sumber kedua) baris wilayah kedua untuk (Krajan, -, 001)",
-    "FAM-MULTI-HEAD": "keluarga dengan dua anggota HIDUP kk_level 1",
+    "FAM-MULTI-HEAD": "keluarga dengan dua anggota HIDUP kk_level 1 (dan satu lagi di tiap dusun selain Krajan)",
     "FAM-NO-HEAD": "keluarga aktif ISTRI + ANAK dengan nik_kepala NULL",
     "FAM-HEAD-POINTER": "nik_kepala menunjuk id ANAK",
     "FAM-HEAD-IN-2-KK": "dua keluarga dengan nik_kepala yang sama",
@@ -75,13 +75,13 @@ PLANTED: dict[str, str] = {
     "PER-HAMIL-MALE": "laki-laki dengan hamil = 1",
     "PER-KB": "perempuan kawin dengan cara_kb_id 4 (Kondom)",
     "PER-KTP-STATUS": "anak 10 tahun BELUM KAWIN dengan status_rekam 3",
-    "PER-KTP-DATE-FUTURE": "tanggal_cetak_ktp 2026-12-01",
+    "PER-KTP-DATE-FUTURE": "tanggal_cetak_ktp ref_date + 154 hari (2026-12-01 pada ref_date 2026-06-30)",
     "PER-UNIQUE-CONTACT": "(sumber kedua) SUPRIYONO dengan email warga@example.test yang juga dipakai CECEP",
     "PER-DEAD-ACTIVE": "Kepala Dusun Sidamulya (id_kepala) berstatus MATI dengan log Mati",
     "EVT-BIRTH-60D": "bayi lahir 2026-03-01, log Lahir dilapor 2026-03-02, akta_lahir kosong",
     "EVT-BIRTH-DOB": "log Lahir 2026-05-10 untuk bayi dengan tanggallahir 2026-05-01",
     "EVT-DEATH-30D": "log Mati 2026-04-01 dilapor 2026-05-20, di RT yang punya Ketua RT",
-    "EVT-DATES": "log Pindah Keluar tanggal 2026-08-01 (sesudah ref_date)",
+    "EVT-DATES": "log Pindah Keluar tanggal ref_date + 32 hari (2026-08-01 pada ref_date 2026-06-30)",
     "EVT-DUP-LOG": "(sumber kedua) (id_pend, kode_peristiwa, tgl_peristiwa) yang sama dua kali",
     "EVT-MOVE-OUT": "log Pindah Keluar dengan ref_pindah 3 dan alamat_tujuan kosong",
     "EVT-MOVE-IN": "Pindah Masuk dengan NIK sementara dan alamat_sebelumnya kosong",
@@ -101,6 +101,11 @@ class Extra:
 
 EXTRA = Extra(penduduk=200, keluarga=100, wilayah=5, log_penduduk=300, log_keluarga=150)
 NO_EXTRA = Extra()
+# Rows of the one family planted in each dusun besides Krajan (see Planting._dusun_bullets).
+PER_DUSUN = Extra(penduduk=2, keluarga=1, log_penduduk=2, log_keluarga=1)
+# §12's future dates, kept relative to ref_date (2026-08-01 and 2026-12-01 for the fixture's 2026-06-30).
+FUTURE_MOVE = dt.timedelta(days=32)
+FUTURE_KTP = dt.timedelta(days=154)
 FIXTURE_NIK = "3301021507900001"
 FIXTURE_KK = "3301020101200001"
 BORN_1990 = dt.date(1990, 7, 15)
@@ -317,7 +322,19 @@ class Planting:
         self._family_bullets()
         self._person_bullets()
         self._event_bullets()
+        self._dusun_bullets()
         self._second_source()
+
+    def extra(self) -> Extra:
+        """Upper bounds of this planting's rows: the fixed bullets plus one family per dusun."""
+        dusun = len({rt.dusun for rt in self.village.rts})
+        return Extra(
+            penduduk=EXTRA.penduduk + dusun * PER_DUSUN.penduduk,
+            keluarga=EXTRA.keluarga + dusun * PER_DUSUN.keluarga,
+            wilayah=EXTRA.wilayah,
+            log_penduduk=EXTRA.log_penduduk + dusun * PER_DUSUN.log_penduduk,
+            log_keluarga=EXTRA.log_keluarga + dusun * PER_DUSUN.log_keluarga,
+        )
 
     def _single(self, nama: str, sex: int, born: dt.date | None, **values: Any) -> dict[str, Any]:
         person = self.person(nama, sex, born, 1, **values)
@@ -466,7 +483,8 @@ class Planting:
         parents = self.couple("DADANG", "IMAS")
         kid = self.child("GILANG", 1, dt.date(2016, 2, 2), parents, ktp_el=2, status_rekam=3)
         self.family([*parents, kid])
-        self._single("OMAN", 1, dt.date(1981, 1, 21), tanggal_cetak_ktp=dt.date(2026, 12, 1))
+        # Relative to ref_date, so a village generated "as of today" (demo) still has a future print date.
+        self._single("OMAN", 1, dt.date(1981, 1, 21), tanggal_cetak_ktp=self.spec.ref_date + FUTURE_KTP)
         self._single("CECEP", 1, dt.date(1982, 2, 22), email=SHARED_EMAIL)
         head = self.person("SUGIYANTO", 1, dt.date(1972, 2, 12), 1, status_kawin=4)
         kadus = self.person("H. MAHMUD", 1, dt.date(1945, 5, 5), 7, status_kawin=4, status_dasar=2)
@@ -496,7 +514,7 @@ class Planting:
         when = _at(dt.date(2026, 4, 1), 3)
         self.event(mother, 2, when, _at(dt.date(2026, 5, 20)), keluarga, akta_mati="3301-KM-01042026-0003")
         for nama, when, ref_pindah, tujuan in (
-            ("ARIF", dt.date(2026, 8, 1), 2, "Kota Bekasi"),
+            ("ARIF", self.spec.ref_date + FUTURE_MOVE, 2, "Kota Bekasi"),  # EVT-DATES: after ref_date
             ("RIDWAN", dt.date(2026, 1, 15), 3, None),
         ):
             head = self.person("HASAN", 1, dt.date(1970, 10, 10), 1, status_kawin=4)
@@ -508,6 +526,19 @@ class Planting:
         keluarga = self.family([mover], events=False)
         when = _at(dt.date(2025, 9, 1))
         self.event(mover, 5, when, when, keluarga, maksud_tujuan_kedatangan="Pekerjaan")
+
+    def _dusun_bullets(self) -> None:
+        """One FAM-MULTI-HEAD family (routed to KADUS, §9.2) in every dusun besides Krajan, which already has
+        many: so every Kepala Dusun has something of their own dusun to follow up."""
+        first_rt: dict[str, int] = {}
+        for rt in self.village.rts:
+            if rt.families and rt.dusun != "Krajan":
+                first_rt.setdefault(rt.dusun, rt.cluster_id)
+        rows = {row["id"]: row for row in self.village.wilayah}
+        for number, cluster in enumerate(first_rt.values()):
+            born = dt.date(1971 + number % 25, 1 + number % 12, 1 + (number // 12) % 28)
+            heads = [self.person("KASANDI", 1, born), self.person("KASIMIN", 1, born + dt.timedelta(days=400))]
+            self.family(heads, cluster=rows[cluster])
 
     def _add_member(self, keluarga: dict[str, Any], member: dict[str, Any]) -> None:
         member["id_kk"], member["id_cluster"] = keluarga["id"], keluarga["id_cluster"]

@@ -296,7 +296,7 @@ class SyntheticVillage:
     # -- id ranges ------------------------------------------------------------------------------------------
     def next_bases(self) -> IdBases:
         """Id bases for the next village of the same database."""
-        extra = planting.EXTRA if self.plant else planting.NO_EXTRA
+        extra = self.plant.extra() if self.plant else planting.NO_EXTRA
         return IdBases(
             penduduk=self.bases.penduduk + self.spec.residents + extra.penduduk,
             keluarga=self.bases.keluarga + self.families + extra.keluarga,
@@ -333,23 +333,42 @@ def generate_gabungan(specs: Sequence[VillageSpec]) -> list[SyntheticVillage]:
     return villages
 
 
-def fixture_villages(residents: int = 500) -> list[SyntheticVillage]:
+DESA_KEL_KODE = "3301024001"  # RULES.md §12.4 REG-DESA-KEL: the desa part starts with 4
+
+
+def fixture_villages(
+    residents: int = 500,
+    *,
+    others: int | None = None,
+    seed: int = 1,
+    ref_date: dt.date | None = None,
+    desa_kel: bool = False,
+) -> list[SyntheticVillage]:
     """The multi-village fixture of RULES.md §12.1 as one gabungan database.
 
     A: Menganti, planted (``PLANTED``); B: ``3301020001`` with ``kode_kecamatan 330103``, planted with
-    ``PLANTED_OTHER``; C: ``5201142005`` named Senggigi (fails only the name check).
+    ``PLANTED_OTHER``; C: ``5201142005`` named Senggigi (fails only the name check). ``residents`` sizes A,
+    ``others`` (default: the same) B and C, which only need a few families for their village-wide defects.
+    ``desa_kel`` adds a clean village D with code ``3301024001``: §12.4's REG-DESA-KEL bullet needs an adapter to
+    receive such a code, and a gabungan backup is where one comes from.
     """
-    return generate_gabungan(
-        [
-            VillageSpec(residents=residents, planted=True, config_id=1, seed=1),
-            VillageSpec(
-                kode_desa="3301020001", nama_desa="Karangjati", kode_kecamatan="330103", residents=residents,
-                planted=True, config_id=2, seed=2,
-            ),
-            VillageSpec(
-                kode_desa="5201142005", nama_desa="Senggigi", nama_kecamatan="Batu Layar", kode_kecamatan="520114",
-                nama_kabupaten="Lombok Barat", kode_kabupaten="5201", nama_propinsi="Nusa Tenggara Barat",
-                kode_propinsi="52", residents=residents, config_id=3, seed=3,
-            ),
-        ]
-    )  # fmt: skip
+    small = others or residents
+    when = {"ref_date": ref_date} if ref_date is not None else {}
+    specs = [
+        VillageSpec(residents=residents, planted=True, config_id=1, seed=seed, **when),
+        VillageSpec(
+            kode_desa="3301020001", nama_desa="Karangjati", kode_kecamatan="330103", residents=small,
+            planted=True, config_id=2, seed=seed + 1, **when,
+        ),
+        VillageSpec(
+            kode_desa="5201142005", nama_desa="Senggigi", nama_kecamatan="Batu Layar", kode_kecamatan="520114",
+            nama_kabupaten="Lombok Barat", kode_kabupaten="5201", nama_propinsi="Nusa Tenggara Barat",
+            kode_propinsi="52", residents=small, config_id=3, seed=seed + 2, **when,
+        ),
+    ]  # fmt: skip
+    if desa_kel:
+        specs.append(
+            VillageSpec(kode_desa=DESA_KEL_KODE, nama_desa="Menganti Kidul", residents=small, config_id=4,
+                        seed=seed + 3, **when)
+        )  # fmt: skip
+    return generate_gabungan(specs)
