@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from typing import Any
 
+from sid_connector.source_options import kode_desa, kode_desa_list
 from sid_connector.sources import SourceError, VillageRef
 from sid_connector_opensid_db.driver import Database
 
-_CODE = re.compile(r"^\d{2}\.?\d{2}\.?\d{2}\.?\d{4}$")
-
-
-def normalise_code(value: Any) -> str:
-    """``"52.01.14.2005"`` or ``5201142005`` → ``"5201142005"``; anything else is a config error."""
-    text = str(value).strip()
-    if not _CODE.match(text):
-        raise SourceError(f"kode_desa {text!r} tidak valid: harus 10 digit (contoh 5201142005 atau 52.01.14.2005).")
-    return text.replace(".", "")
+normalise_code = kode_desa  # one reading of kode_desa for every source
 
 
 def wanted_codes(option: Any) -> list[str] | None:
     """The configured codes, or None for "every village in the database"."""
-    if option is None or option == "*":
-        return None
-    if isinstance(option, str | int):
-        return [normalise_code(option)]
-    if isinstance(option, Sequence):
-        return [normalise_code(item) for item in option]
-    raise SourceError('Opsi kode_desa harus berupa kode, daftar kode, atau "*".')
+    return kode_desa_list(option)
 
 
 def resolve(db: Database, option: Any) -> dict[str, tuple[int, VillageRef]]:

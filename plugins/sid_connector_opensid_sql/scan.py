@@ -9,27 +9,21 @@ village of a gabungan dump, each then seen through its own :class:`Scan` (:meth:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sid_connector.source_options import kode_desa
 from sid_connector.sources import SourceError
 from sid_connector_opensid_sql.dump import DumpError, DumpReader
 
 Area = tuple[Any, Any, Any]  # dusun, rw, rt
 Family = tuple[Any, Any, Any]  # no_kk, alamat, id_cluster
 SCAN_TABLES = ("config", "migrasi", "tweb_wil_clusterdesa", "tweb_keluarga", "tweb_penduduk_map")
-_CODE = re.compile(r"^\d{2}\.?\d{2}\.?\d{2}\.?\d{4}$")
 
 
-def normalise_code(value: Any) -> str:
-    """``"52.01.14.2005"`` or ``5201142005`` → ``"5201142005"``; anything else is a configuration error."""
-    text = str(value).strip()
-    if not _CODE.match(text):
-        raise SourceError(f"kode_desa {text!r} tidak valid: harus 10 digit (contoh 5201142005 atau 52.01.14.2005).")
-    return text.replace(".", "")
+normalise_code = kode_desa  # one reading of kode_desa for every source
 
 
 def config_id_of(row: Mapping[str, Any]) -> Any:

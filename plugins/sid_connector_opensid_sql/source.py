@@ -21,13 +21,13 @@ finished pass is never continued: the next pull reads the whole file afresh.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from sid_connector.models import Desa
+from sid_connector.source_options import file_generation
 from sid_connector.sources import (
     Batch,
     Check,
@@ -48,15 +48,6 @@ from sid_connector_opensid_sql.scan import DumpIndex, Scan, config_id_of, normal
 
 BATCH_SIZE = 1000
 EXTRA_TABLES = ("tweb_desa_pamong", "ref_jabatan", "tweb_rtm")
-
-
-def file_generation(path: Path) -> str:
-    """sha256 of the file as stored: the same backup resumes, any other starts over."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _positive(options: Mapping[str, Any], name: str, default: int) -> int:

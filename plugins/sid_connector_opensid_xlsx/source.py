@@ -30,6 +30,7 @@ from sid_connector.models import Desa, Penduduk
 from sid_connector.models.codes import normalise_label
 from sid_connector.models.fields import parse_id_number
 from sid_connector.privacy import scrub
+from sid_connector.source_options import file_generation
 from sid_connector.sources import (
     Batch,
     Check,
@@ -97,14 +98,6 @@ def area(values: Mapping[str, str | None]) -> tuple[str, str, str] | None:
 def is_head(values: Mapping[str, str | None]) -> bool:
     level = (values.get("kk_level") or "").strip()
     return level in ("1", "1.0") or normalise_label(level) == "KEPALA KELUARGA"
-
-
-def file_generation(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def describe(error: ValidationError) -> tuple[str, str]:

@@ -107,6 +107,8 @@ class PluginHost:
         self.register(entry_point.name, plugin, version=version)
 
     def register(self, name: str, plugin: object, *, version: str | None = None) -> None:
+        if self.manager.get_plugin(name) is plugin:
+            return  # already loaded (e.g. through its entry point): registering it again is a no-op
         info = self.infos.setdefault(name, PluginInfo(name, version))
         try:
             self.manager.register(plugin, name=name)
