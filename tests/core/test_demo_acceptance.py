@@ -13,8 +13,12 @@ import datetime as dt
 import json
 import re
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -235,3 +239,49 @@ def test_messages_wait_while_a_channel_is_down_and_go_out_once_each_when_it_retu
     assert _pending(folder) == []
     _sync(folder, "notify", "--send")
     assert len(received) == len(waiting)
+
+
+class _SlowReceiver(_Receiver):
+    """Takes its time, so a sender can be killed between two deliveries."""
+
+    def do_POST(self) -> None:
+        time.sleep(0.15)
+        super().do_POST()
+
+
+def test_a_sender_killed_mid_delivery_loses_nothing_and_repeats_at_most_one(demo, tmp_path):
+    received: list[str] = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Slow", (_SlowReceiver,), {"received": received}))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        folder = _copy(demo, tmp_path)
+        config = folder / "sid-connector.toml"
+        hook = f'\n[notify.channels.webhook]\nurl = "http://127.0.0.1:{server.server_address[1]}/hook"\n'
+        # quiet: the webhook joins after the first sync, so everything still open is owed to it
+        config.write_text(config.read_text(encoding="utf-8") + hook + 'secret = "rahasia-demo"\n', encoding="utf-8")
+        _fix_nik(folder, SERIAL_NIK, "330102150790")
+        with sqlite3.connect(folder / "sid-connector.db") as conn:
+            conn.execute("UPDATE outbox SET status = 'sent' WHERE channel NOT LIKE '%webhook%'")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sid_connector", "--config", str(config), "sync"], cwd=folder,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 120
+        while process.poll() is None and len(received) < 5 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert process.returncode == -signal.SIGKILL, "delivery finished before the kill"
+        killed_at = len(received)
+        _sync(folder, "notify", "--send")
+        owed = {item["dedup_key"] for item in _pending(folder)}
+        assert owed == set()
+        with sqlite3.connect(folder / "sid-connector.db") as conn:
+            sent = {key for (key,) in conn.execute(
+                "SELECT dedup_key FROM outbox WHERE channel LIKE '%webhook%' AND status = 'sent'")}
+        assert set(received) == sent  # nothing lost
+        assert len(received) <= len(sent) + 1  # at most the one in flight at the kill went twice
+        assert len(received) > killed_at
+    finally:
+        server.shutdown()
+        server.server_close()
