@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from sid_connector.http import RetryPolicy
-from sid_connector.models import Penduduk
+from sid_connector.models import Penduduk, stored_model
 from sid_connector.sinks import PushReport
 from sid_connector.sources import Check
 from sid_connector.store import Store, now, outbox
@@ -76,7 +76,7 @@ class OpenDKSink:
             )
             for key in chunk:
                 if key in rows:
-                    yield Penduduk.model_validate_json(rows[key])
+                    yield stored_model(Penduduk).model_validate_json(rows[key])
 
     def _plan(self, store: Store, village: str, state: dict[str, Any]) -> tuple[list[dict[str, Any]], int, int]:
         """(items, job mark, residents skipped for lack of an OpenSID id)."""
@@ -191,7 +191,7 @@ class OpenDKSink:
         alive = sum(
             1
             for _, text in store.iter_records(village, "penduduk")
-            if Penduduk.model_validate_json(text).status_dasar == 1
+            if stored_model(Penduduk).model_validate_json(text).status_dasar == 1
         )
         try:
             reply = self.client.frontend_statistik_penduduk(village)

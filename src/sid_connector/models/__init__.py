@@ -10,6 +10,7 @@ from sid_connector.models.records import (
     PeristiwaKeluarga,
     Record,
     Wilayah,
+    stored_model,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "code_for_label",
     "label_for",
     "labels",
+    "stored_model",
 ]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sid_connector.models import Keluarga, Penduduk, Peristiwa
+from sid_connector.models import Keluarga, Penduduk, Peristiwa, stored_model
 from sid_connector.privacy import mask_id
 from sid_connector.store import Store
 
@@ -90,7 +90,7 @@ def _latest_events(store: Store, village: str) -> dict[Any, Peristiwa]:
     """Latest event per person (highest id, OpenSID's convention), keyed by id_pend and by NIK."""
     latest: dict[Any, Peristiwa] = {}
     for _, text in store.iter_records(village, "peristiwa"):
-        event = Peristiwa.model_validate_json(text)
+        event = stored_model(Peristiwa).model_validate_json(text)
         for ref in (("id", event.id_pend), ("nik", event.nik)):
             if ref[1] is None:
                 continue

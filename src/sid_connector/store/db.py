@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sid_connector.models import ENTITY_MODELS, Desa
+from sid_connector.models import ENTITY_MODELS, Desa, stored_model
 from sid_connector.store import audit, records
 from sid_connector.store.migrations import migrate
 from sid_connector.village import VillageData
@@ -209,7 +209,7 @@ class Store:
         row = self.conn.execute(
             "SELECT data FROM record WHERE village = ? AND entity = 'desa' LIMIT 1", (village,)
         ).fetchone()
-        return Desa.model_validate_json(row[0]) if row else None
+        return stored_model(Desa).model_validate_json(row[0]) if row else None
 
     def iter_records(self, village: str, entity: str) -> Iterator[tuple[str, str]]:
         """(key, canonical JSON) of the village's current records of one entity, by key."""
@@ -224,8 +224,9 @@ class Store:
             if entity == "desa":
                 continue
             target = getattr(data, entity)
+            reader = stored_model(model)
             for key, text in self.iter_records(village, entity):
-                target[key] = model.model_validate_json(text)
+                target[key] = reader.model_validate_json(text)
         return data
 
     # -- audit ------------------------------------------------------------------------------------------
