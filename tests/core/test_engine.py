@@ -139,3 +139,26 @@ def fingerprint(store: Store):
         conn.execute("SELECT village, entity, key, hash, data FROM record ORDER BY 1, 2, 3").fetchall(),
         sorted(conn.execute("SELECT village, entity, key, kind, diff FROM change").fetchall()),
     )
+
+
+def test_a_crash_after_the_complete_pass_but_before_its_deletions_resumes_cleanly(tmp_path, monkeypatch):
+    """The narrowest point: every batch and the pass's end are committed, the deletions are not."""
+    with Store.open(tmp_path / "clean.db") as clean:
+        pull(clean, MemorySource({"rows": {"penduduk": residents(10)}}))
+        pull(clean, MemorySource({"rows": {"penduduk": residents(8)}, "generation": "g2"}))
+        expected = fingerprint(clean)
+    with Store.open(tmp_path / "crash.db") as store:
+        pull(store, MemorySource({"rows": {"penduduk": residents(10)}}))
+        original = VillagePull._finish
+
+        def crash(self):
+            monkeypatch.setattr(VillagePull, "_finish", original)
+            raise RuntimeError("killed before the deletions")
+
+        monkeypatch.setattr(VillagePull, "_finish", crash)
+        with pytest.raises(RuntimeError, match="before the deletions"):
+            pull(store, MemorySource({"rows": {"penduduk": residents(8)}, "generation": "g2"}))
+        assert store.counts(VILLAGE)["penduduk"] == 10  # nothing deleted yet
+        result = pull(store, MemorySource({"rows": {"penduduk": residents(8)}, "generation": "g2"}))
+        assert fingerprint(store) == expected
+        assert result.changes["penduduk"]["deleted"] == 2

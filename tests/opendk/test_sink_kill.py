@@ -20,12 +20,12 @@ from sid_connector_opensid_sql.source import OpenSQLDumpSource
 
 
 def test_kill_mid_push_then_rerun_completes_without_duplicates(tmp_path, sim, token):
-    village = generate(VillageSpec(residents=600, seed=3, kode_desa="5306132001", nama_desa="Simulasi"))
+    village = generate(VillageSpec(residents=1500, seed=3, kode_desa="5306132001", nama_desa="Simulasi"))
     options = OpenSQLDumpSource.write_demo(village, {"dir": str(tmp_path)})
     (tmp_path / "sid-connector.toml").write_text(
         f'[source]\nname = "opensid-sql"\npath = "{options["path"]}"\nkode_desa = "5306132001"\n\n'
         '[rules]\nenabled = false\n\n'
-        f'[sinks.opendk]\nurl = "{sim.base_url}"\ntoken = "{token}"\nzip_limit_kb = 24\nverify = false\n',
+        f'[sinks.opendk]\nurl = "{sim.base_url}"\ntoken = "{token}"\nzip_limit_kb = 16\nverify = false\n',
         encoding="utf-8",
     )
     env = {**os.environ, "SID_CONNECTOR_LANG": "id"}
@@ -42,13 +42,13 @@ def test_kill_mid_push_then_rerun_completes_without_duplicates(tmp_path, sim, to
     process.wait()
     assert process.returncode == -signal.SIGKILL, "the push ended before the kill"
     killed_at = uploads()
-    assert 0 < len(sim.state.residents.get("53.06.13.2001", {})) < 600
+    assert 0 < len(sim.state.residents.get("53.06.13.2001", {})) < 1500
 
     rerun = subprocess.run([sys.executable, "-m", "sid_connector", "sync"], cwd=tmp_path, env=env,
                            capture_output=True, text=True, timeout=300, check=False)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     held = sim.state.residents["53.06.13.2001"]
-    assert len(held) == 600
+    assert len(held) == 1500
     assert sorted(held) == sorted(int(row["id"]) for row in village.penduduk())
     status = subprocess.run([sys.executable, "-m", "sid_connector", "status", "--json"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, check=True)
