@@ -114,6 +114,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Notifikasi: {queued} diantrekan, {sent} terkirim, {pending} menunggu, {failed} gagal.",
         "Notifications: {queued} queued, {sent} sent, {pending} waiting, {failed} failed.",
     ),
+    "stage.rules": ("Memeriksa data dengan aturan validasi…", "Checking the data against the rules…"),
+    "stage.push": ("Mengirim perubahan ke OpenDK…", "Pushing changes upstream…"),
+    "stage.notify": ("Menyiapkan dan mengirim notifikasi…", "Preparing and sending notifications…"),
     "demo.done": (
         "Demo selesai. Konfigurasi: {config}\nCoba: sid-connector --config {config} status",
         "Demo finished. Config: {config}\nTry: sid-connector --config {config} status",

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from sid_connector.cli.context import AppContext
-from sid_connector.cli.output import echo_json, print_summary, pull_progress
+from sid_connector.cli.output import echo_json, print_summary, pull_progress, stage_status
 from sid_connector.i18n import t
 from sid_connector.privacy import scrub
 from sid_connector.store import Store, outbox
@@ -23,7 +23,9 @@ pass_app = click.make_pass_decorator(AppContext)
 def sync(app: AppContext, allow_mass_delete: bool, as_json: bool) -> None:
     """Tarik data dari sumber ke basis data lokal (pull → store)."""
     with pull_progress() as progress:
-        outcome = run_sync(app.config, app.host, allow_mass_delete=allow_mass_delete, progress=progress)
+        outcome = run_sync(
+            app.config, app.host, allow_mass_delete=allow_mass_delete, progress=progress, stage=stage_status
+        )
     if as_json:
         echo_json(scrub_json(outcome.summary))
     else:

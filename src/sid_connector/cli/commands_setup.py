@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from sid_connector.cli.context import AppContext
-from sid_connector.cli.output import console, print_summary, pull_progress
+from sid_connector.cli.output import console, print_summary, pull_progress, stage_status
 from sid_connector.config import ConfigError, dump_toml, load_config
 from sid_connector.i18n import t
 from sid_connector.notify import demo_preview
@@ -180,7 +180,7 @@ def demo(
         if sinks:
             config = config.model_copy(update={"sinks": sinks})
         with pull_progress() as progress:
-            outcome = run_sync(config, app.host, command="demo", progress=progress)
+            outcome = run_sync(config, app.host, command="demo", progress=progress, stage=stage_status)
         print_summary(outcome.summary)
         for describe in described:
             console.print(describe(), markup=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from rich.console import Console
@@ -61,6 +61,13 @@ def pull_progress() -> Iterator[Any]:
             return advance
 
         yield for_village
+
+
+def stage_status(name: str) -> Any:
+    """A spinner naming the stage under way (rules, push, notify), on a terminal only."""
+    if not sys.stderr.isatty():
+        return nullcontext()
+    return err_console.status(t(f"stage.{name}"))
 
 
 def print_summary(summary: dict[str, Any]) -> None:

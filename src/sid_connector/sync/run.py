@@ -7,6 +7,7 @@ what ``status --json`` shows as ``last_run`` and what the ``sid_connector_run_fi
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,11 @@ class RunOutcome:
     exit_code: ExitCode
     summary: dict[str, Any] = field(default_factory=dict)
     message: str | None = None
+
+
+def _quiet(name: str) -> AbstractContextManager[None]:
+    """No display for a stage (the library default; the CLI shows a spinner instead)."""
+    return nullcontext()
 
 
 def make_source(config: Config, host: PluginHost) -> Source:
@@ -106,6 +112,7 @@ def run_sync(
     command: str = "sync",
     allow_mass_delete: bool = False,
     progress: Callable[[VillageRef], ProgressCallback] | None = None,
+    stage: Callable[[str], AbstractContextManager[Any]] | None = None,
 ) -> RunOutcome:
     """Run one sync. Raises :class:`LockHeldError` when another run holds the store."""
     deletion = DeletionPolicy(
@@ -150,10 +157,12 @@ def run_sync(
                     summary["read"][name] = summary["read"].get(name, 0) + value
             if summary["quarantined"]:
                 status, exit_code = "problems", ExitCode.PROBLEMS
-            findings = run_rules_stage(config, host, store, run_id, summary)
+            with (stage or _quiet)("rules"):
+                findings = run_rules_stage(config, host, store, run_id, summary)
             if findings.get("ERROR"):
                 status, exit_code = "problems", ExitCode.PROBLEMS
-            pushed = run_push_stage(config, host, store, run_id, summary, list(summary["villages"]))
+            with (stage or _quiet)("push"):
+                pushed = run_push_stage(config, host, store, run_id, summary, list(summary["villages"]))
             if any(report.get("unreachable") for report in pushed):
                 status, exit_code = "problems", ExitCode.UNREACHABLE
             elif any(report.get("error") for report in pushed):
@@ -197,7 +206,8 @@ def run_sync(
         summary["status"] = status
         summary["error"] = message
         # Officials hear about failures too, so notifications run after a failed or blocked pull as well.
-        summary["notify"] = notify_stage(config, host, store, run_id, summary)
+        with (stage or _quiet)("notify"):
+            summary["notify"] = notify_stage(config, host, store, run_id, summary)
         first = next(iter(summary["villages"].values()), None)
         summary["village"] = {"kode_desa": first["kode_desa"], "nama_desa": first["nama_desa"]} if first else None
         store.finish_run(run_id, status, summary)
