@@ -29,6 +29,9 @@ def shape(entity: str, row: Mapping[str, Any]) -> RawRow | Rejected:
     if not isinstance(raw_id, int):
         return Rejected(entity=entity, ref=f"id {raw_id!r}", field="id", reason="id tidak terbaca", data={})
     ref = f"id {raw_id}"
+    if not any(isinstance(value, bytes | bytearray) for value in row.values()):
+        # The common case: the driver already decoded every column; one copy, no per-value work.
+        return RawRow(key=str(raw_id), ref=ref, data={k: v for k, v in row.items() if k not in _DROP})
     data: dict[str, Any] = {}
     for column, value in row.items():
         if column in _DROP:
