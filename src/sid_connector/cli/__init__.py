@@ -20,12 +20,12 @@ from sid_connector.cli.commands_notify import notify
 from sid_connector.cli.commands_quality import check, report
 from sid_connector.cli.commands_run import push, status, sync
 from sid_connector.cli.commands_setup import demo, init
-from sid_connector.cli.context import AppContext
+from sid_connector.cli.context import AppContext, shared_host
 from sid_connector.cli.output import error
 from sid_connector.config import ConfigError
 from sid_connector.exit_codes import ExitCode
 from sid_connector.i18n import set_language, t
-from sid_connector.plugins import PluginError, PluginHost
+from sid_connector.plugins import PluginError
 from sid_connector.privacy import ScrubbingFilter
 from sid_connector.store import LockHeldError
 from sid_connector.store.migrations import StoreTooNewError
@@ -38,7 +38,7 @@ class SidConnectorGroup(click.Group):
 
     def _plugin_commands(self) -> dict[str, click.Command]:
         try:
-            host = PluginHost.load()
+            host = shared_host()
         except PluginError:
             return {}
         return {command.name: command for command in host.cli_commands() if isinstance(command, click.Command)}

@@ -4,6 +4,7 @@ command that needs neither (``--version``, ``init``) never pays for them or fail
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from sid_connector.config import Config, config_path, load_config
@@ -29,5 +30,11 @@ class AppContext:
     @property
     def host(self) -> PluginHost:
         if self._host is None:
-            self._host = PluginHost.load()
+            self._host = shared_host()
         return self._host
+
+
+@cache
+def shared_host() -> PluginHost:
+    """One plugin host per process: the command lookup and the command itself load the plugins once."""
+    return PluginHost.load()
