@@ -30,7 +30,7 @@ from sid_connector.models import Desa, Penduduk
 from sid_connector.models.codes import normalise_label
 from sid_connector.models.fields import parse_id_number
 from sid_connector.privacy import scrub
-from sid_connector.source_options import file_generation
+from sid_connector.source_options import file_generation, kode_desa
 from sid_connector.sources import (
     Batch,
     Check,
@@ -116,9 +116,7 @@ class OpenSIDWorkbookSource:
     def __init__(self, options: Mapping[str, Any]) -> None:
         if not options.get("path"):
             raise SourceError("opsi 'path' (lokasi berkas xlsx) wajib diisi")
-        kode = str(options.get("kode_desa") or "").replace(".", "").strip()
-        if not re.fullmatch(r"\d{10}", kode):
-            raise SourceError("opsi 'kode_desa' wajib 10 angka tanpa titik")
+        kode = kode_desa(options.get("kode_desa") or "")
         self.path = Path(str(options["path"])).expanduser()
         self.kode_desa = kode
         self.nama_desa = options.get("nama_desa") or None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,8 @@ from sid_connector.config import ConfigError, dump_toml, load_config
 from sid_connector.i18n import t
 from sid_connector.notify import demo_preview
 from sid_connector.sinks import DemoEndpoint
-from sid_connector.sources import DemoWriter
+from sid_connector.source_options import kode_desa
+from sid_connector.sources import DemoWriter, SourceError
 from sid_connector.store import Store
 from sid_connector.sync.run import run_sync
 
@@ -27,10 +27,10 @@ HEADER = "sid-connector configuration (https://github.com/sid-connector/sid-conn
 
 def normalise_kode_desa(code: str) -> str:
     """``"33.01.02.2001"`` or ``"3301022001"`` → ``"3301022001"``; anything else is a usage error."""
-    digits = re.sub(r"[.\s]", "", code or "")
-    if not re.fullmatch(r"\d{10}", digits):
-        raise click.BadParameter(t("init.kode_invalid", code=code), param_hint="--kode-desa")
-    return digits
+    try:
+        return kode_desa(code or "")  # the one reading every source uses
+    except SourceError:
+        raise click.BadParameter(t("init.kode_invalid", code=code), param_hint="--kode-desa") from None
 
 
 def write_config(path: Path, data: dict[str, Any], *, force: bool) -> None:
