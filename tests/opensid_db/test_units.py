@@ -7,7 +7,7 @@ import pytest
 from sid_connector.sources import Rejected, SourceError
 from sid_connector_opensid_db.checks import _target_covers
 from sid_connector_opensid_db.dsn import parse_url
-from sid_connector_opensid_db.rows import shape
+from sid_connector_opensid_db.rows import shape, split
 from sid_connector_opensid_db.villages import normalise_code, wanted_codes
 from sid_connector_opensid_db.watermark import since
 
@@ -42,6 +42,19 @@ def test_shape_rejects_only_unreadable_rows() -> None:
     bad = shape("penduduk", {"id": 8, "nama": b"\xff\xfe"})
     assert isinstance(bad, Rejected)
     assert (bad.ref, bad.field) == ("id 8", "nama")
+
+
+def test_split_takes_decoded_pages_whole_and_checks_pages_with_bytes() -> None:
+    decoded = [{"id": 1, "config_id": 1, "nama": "A"}, {"id": None, "nama": "B"}, {"id": 3, "nama": None}]
+    good, bad = split("penduduk", decoded)
+    assert [(r.key, r.ref, dict(r.data)) for r in good] == [("1", "id 1", {"id": 1, "nama": "A"}),
+                                                           ("3", "id 3", {"id": 3, "nama": None})]
+    assert [(b.ref, b.field) for b in bad] == [("id None", "id")]
+    # One undecodable value anywhere in the page: every row of it goes through the per-value path.
+    mixed = [{"id": 4, "config_id": 1, "nama": "C"}, {"id": 5, "nama": b"D"}, {"id": 6, "nama": bytearray(b"\xff")}]
+    good, bad = split("penduduk", mixed)
+    assert [(r.key, dict(r.data)) for r in good] == [("4", {"id": 4, "nama": "C"}), ("5", {"id": 5, "nama": "D"})]
+    assert [(b.ref, b.field) for b in bad] == [("id 6", "nama")]
 
 
 def test_watermark_overlap_and_grants() -> None:
