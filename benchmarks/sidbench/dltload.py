@@ -25,6 +25,15 @@ def available() -> bool:
     return True
 
 
+def fastest_backend() -> str:
+    """dlt's fastest ``sql_database`` backend installed here: connectorx (Rust reader) when importable."""
+    try:
+        import connectorx  # noqa: F401
+    except ImportError:
+        return "pyarrow"
+    return "connectorx"
+
+
 def load(work: Workload, scratch: Path, backend: str = "pyarrow") -> tuple[float, int]:
     """(seconds, rows loaded) for one full dlt run into a fresh duckdb file."""
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
