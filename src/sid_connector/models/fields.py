@@ -27,6 +27,8 @@ def _is_empty(value: Any) -> bool:
 
 def parse_int(value: Any) -> int | None:
     """``12``, ``'12'``, ``' 12 '``, ``'12.0'``, ``Decimal('12')`` → 12; ``''``/``'-'``/None → None."""
+    if type(value) is int:  # what a database driver hands over: no further checks needed
+        return value
     if _is_empty(value):
         return None
     if isinstance(value, bool):
@@ -89,6 +91,8 @@ def parse_date(value: Any) -> dt.date | None:
 
 def parse_datetime(value: Any) -> dt.datetime | None:
     """Timestamps as text or values; the zero timestamp means "missing"."""
+    if type(value) is dt.datetime:
+        return value
     if _is_empty(value):
         return None
     if isinstance(value, dt.datetime):
@@ -112,6 +116,8 @@ def parse_datetime(value: Any) -> dt.datetime | None:
 
 def parse_text(value: Any) -> str | None:
     """Trimmed text; blanks become ``None`` (OpenSID mixes ``''`` and NULL)."""
+    if type(value) is str:
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, bytes):
