@@ -23,43 +23,45 @@ TABLES: dict[str, str] = {
     "peristiwa_keluarga": "log_keluarga",
 }
 
-# Fields a model carries that do not come from the entity's own table (joined in below).
-_RESOLVED: dict[str, frozenset[str]] = {
-    "keluarga": frozenset({"dusun", "rw", "rt"}),
-    "penduduk": frozenset({"no_kk", "alamat", "dusun", "rw", "rt", "lat", "lng"}),
-    "peristiwa": frozenset({"nik"}),
-}
-
-# Joins name the primary key explicitly: on a small area table the optimizer otherwise prefers the
-# (config_id, rt, rw, dusun) key and scans every RT row of the village for each resident.
-_JOINS: dict[str, tuple[str, str]] = {
-    "wilayah": ("", ""),
-    "keluarga": (
-        ", w.dusun AS dusun, w.rw AS rw, w.rt AS rt",
-        " LEFT JOIN tweb_wil_clusterdesa w FORCE INDEX (PRIMARY) ON w.id = t.id_cluster AND w.config_id = t.config_id",
-    ),
+# Fields joined in from other tables, as (SQL expression, name), and the joins they need. Joins name the
+# primary key explicitly: on a small area table the optimizer otherwise prefers the (config_id, rt, rw, dusun)
+# key and scans every RT row of the village for each resident.
+_AREA = (("w.dusun", "dusun"), ("w.rw", "rw"), ("w.rt", "rt"))
+_JOINED: dict[str, tuple[tuple[str, str], ...]] = {
+    "keluarga": _AREA,
     "penduduk": (
-        ", k.no_kk AS no_kk, k.alamat AS alamat, w.dusun AS dusun, w.rw AS rw, w.rt AS rt"
-        ", (SELECT m.lat FROM tweb_penduduk_map m WHERE m.id = t.id LIMIT 1) AS lat"
-        ", (SELECT m.lng FROM tweb_penduduk_map m WHERE m.id = t.id LIMIT 1) AS lng",
-        " LEFT JOIN tweb_keluarga k FORCE INDEX (PRIMARY) ON k.id = t.id_kk AND k.config_id = t.config_id"
-        " LEFT JOIN tweb_wil_clusterdesa w FORCE INDEX (PRIMARY) ON w.id = t.id_cluster AND w.config_id = t.config_id",
+        ("k.no_kk", "no_kk"),
+        ("k.alamat", "alamat"),
+        *_AREA,
+        ("(SELECT m.lat FROM tweb_penduduk_map m WHERE m.id = t.id LIMIT 1)", "lat"),
+        ("(SELECT m.lng FROM tweb_penduduk_map m WHERE m.id = t.id LIMIT 1)", "lng"),
     ),
-    "peristiwa": (
-        ", p.nik AS nik",
-        " LEFT JOIN tweb_penduduk p FORCE INDEX (PRIMARY) ON p.id = t.id_pend AND p.config_id = t.config_id",
-    ),
-    "peristiwa_keluarga": ("", ""),
+    "peristiwa": (("p.nik", "nik"),),
+}
+_AREA_JOIN = (
+    " LEFT JOIN tweb_wil_clusterdesa w FORCE INDEX (PRIMARY) ON w.id = t.id_cluster AND w.config_id = t.config_id"
+)
+_JOINS: dict[str, str] = {
+    "keluarga": _AREA_JOIN,
+    "penduduk": " LEFT JOIN tweb_keluarga k FORCE INDEX (PRIMARY) ON k.id = t.id_kk AND k.config_id = t.config_id"
+    + _AREA_JOIN,
+    "peristiwa": " LEFT JOIN tweb_penduduk p FORCE INDEX (PRIMARY) ON p.id = t.id_pend AND p.config_id = t.config_id",
 }
 
 
 @dataclass(frozen=True, slots=True)
 class EntityQuery:
-    """A ready SELECT for one entity: ``page(extra_where)`` adds a filter and keyset paging."""
+    """A ready SELECT for one entity: ``page(extra_where)`` adds a filter and keyset paging.
+
+    ``values`` are the SQL expressions of the selected fields (own columns and joined ones), so a digest of
+    a row covers exactly what the engine receives.
+    """
 
     entity: str
     table: str
     select: str
+    values: tuple[str, ...] = ()
+    joins: str = ""
 
     def page(self, extra_where: str = "") -> str:
         """One village's rows with ``id > %s`` in id order; params: config_id, [extra], last id, limit."""
@@ -73,6 +75,23 @@ class EntityQuery:
         """Ids only, for deletion detection: the cheapest full read there is."""
         return f"SELECT id FROM {self.table} WHERE config_id = %s ORDER BY id"
 
+    def id_facts(self) -> str:
+        """Count and sum of the village's ids up to a bound (params: config_id, max id): see ``keyfacts``."""
+        return f"SELECT COUNT(*) AS n, COALESCE(SUM(id), 0) AS s FROM {self.table} WHERE config_id = %s AND id <= %s"
+
+    def digests(self, width: int) -> str:
+        """A 64-bit digest of every selected value per block of ``width`` ids (params: config_id).
+
+        ``QUOTE`` makes the concatenation unambiguous (NULL is the bare word, strings are quoted and escaped);
+        each row's MD5 is folded with XOR, so a block's digest changes when any of its rows does.
+        """
+        row = "CONCAT_WS(',', " + ", ".join(f"QUOTE({value})" for value in self.values) + ")"
+        digest = f"BIT_XOR(CAST(CONV(LEFT(MD5({row}), 16), 16, 10) AS UNSIGNED))"
+        return (
+            f"SELECT t.id DIV {int(width)} AS block, {digest} AS digest FROM `{self.table}` t{self.joins}"
+            " WHERE t.config_id = %s GROUP BY block"
+        )
+
 
 def table_columns(db: Database, table: str) -> list[str]:
     """The table's real columns, in table order."""
@@ -82,13 +101,16 @@ def table_columns(db: Database, table: str) -> list[str]:
 def build(db: Database, entity: str) -> EntityQuery:
     """The entity's SELECT for this database's schema version."""
     table = TABLES[entity]
-    wanted = set(ENTITY_MODELS[entity].model_fields) - _RESOLVED.get(entity, frozenset())
+    joined = _JOINED.get(entity, ())
+    wanted = set(ENTITY_MODELS[entity].model_fields) - {name for _, name in joined}
     own = [c for c in table_columns(db, table) if c in wanted and c not in SECRET_COLUMNS]
     if "id" not in own:
         own.insert(0, "id")
-    columns, joins = _JOINS.get(entity, ("", ""))
-    select = "SELECT " + ", ".join(f"t.`{c}`" for c in own) + columns + f" FROM `{table}` t" + joins
-    return EntityQuery(entity=entity, table=table, select=select)
+    values = (*(f"t.`{c}`" for c in own), *(value for value, _ in joined))
+    fields = ", ".join([*values[: len(own)], *(f"{value} AS {name}" for value, name in joined)])
+    joins = _JOINS.get(entity, "")
+    select = f"SELECT {fields} FROM `{table}` t{joins}"
+    return EntityQuery(entity=entity, table=table, select=select, values=values, joins=joins)
 
 
 def desa_query(db: Database) -> str:

@@ -29,8 +29,9 @@ class OpenSIDDatabaseSource:
     """Pulls desa, wilayah, keluarga, penduduk and both event logs, every query scoped by ``config_id``.
 
     Options: ``url`` (or env ``SID_SOURCE_URL``), ``kode_desa`` (code, list or ``"*"``), ``batch_size``
-    (2000), ``overlap_seconds`` (2), ``full_refresh_hours`` (24: a periodic full resident read refreshes the
-    fields joined from families and RT rows, whose changes do not touch ``tweb_penduduk.updated_at``).
+    (2000), ``overlap_seconds`` (2), ``full_refresh_hours`` (24: a periodic full resident and family read
+    refreshes the fields joined from families and RT rows, whose changes do not touch
+    ``tweb_penduduk.updated_at``; no id list is trusted to facts older than this either).
     """
 
     name: ClassVar[str] = "opensid-db"
@@ -114,7 +115,7 @@ class OpenSIDDatabaseSource:
         try:
             # The village identity itself is stored by the engine through identity().
             yield from passes.snapshot_pass(ctx, "wilayah")
-            yield from passes.snapshot_pass(ctx, "keluarga")
+            yield from passes.keluarga_pass(ctx)
             yield from passes.penduduk_pass(ctx)
             yield from passes.peristiwa_pass(ctx)
             yield from passes.peristiwa_keluarga_pass(ctx)
