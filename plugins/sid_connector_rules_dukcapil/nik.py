@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from operator import eq, itemgetter
 from typing import Any
 
 from sid_connector.rules.model import Finding, Rule, RuleContext
@@ -15,18 +16,26 @@ from sid_connector_rules_dukcapil._base import (
     KADUS,
     KASI_PEM,
     WARNING,
+    all_niks_real,
+    classify_niks,
     days_between,
     empty,
+    hidup_nik_classes,
+    indices,
     kode_desa_usable,
     latest_event,
-    nik_births,
+    nik_class_column,
     nik_classes,
+    nik_date_mismatches,
+    nik_slices,
     norm_text,
-    real_hidup,
+    pack_column,
+    real_niks,
     rows_where,
     rows_with,
     rule,
     show_id,
+    suspect_rows,
     wilayah_api,
 )
 
@@ -53,11 +62,11 @@ _PROVINCES = frozenset(
     "data_import_valid() (v2410.1.0)",
 )
 def nik_format(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    classes = nik_classes(ctx)
-    if ids.MALFORMED not in classes.values():
+    classes = nik_class_column(ctx)
+    if ids.MALFORMED not in classes:
         return
-    for key, p in ctx.residents:
-        if classes[key] == ids.MALFORMED:
+    for cls, (key, p) in zip(classes, ctx.residents, strict=True):
+        if cls == ids.MALFORMED:
             yield r.finding(key, f"NIK tidak valid ({len(p.nik)} karakter, bukan 16 angka).",
                             f"Invalid NIK ({len(p.nik)} characters, not 16 digits).", record=p)
 
@@ -71,11 +80,10 @@ def nik_format(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     source="OpenSID/OpenSID app/Models/Penduduk.php nik_error(); donjo-app/models/Impor_model.php (v2410.1.0)",
 )
 def nik_zero(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    classes = nik_classes(ctx)
-    if ids.MISSING not in classes.values():
+    if all_niks_real(ctx) or ids.MISSING not in (classes := hidup_nik_classes(ctx)):
         return
-    for key, p in ctx.hidup:
-        if classes[key] == ids.MISSING:
+    for cls, (key, p) in zip(classes, ctx.hidup, strict=True):
+        if cls == ids.MISSING:
             yield r.finding(key, "NIK kosong.", "NIK is empty.", record=p)
 
 
@@ -91,12 +99,11 @@ def nik_zero(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     source="OpenSID/OpenSID app/Models/Penduduk.php nikSementara() (v2410.1.0)",
 )
 def nik_temp(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    classes = nik_classes(ctx)
-    if ids.TEMP not in classes.values():
+    if all_niks_real(ctx) or ids.TEMP not in (classes := hidup_nik_classes(ctx)):
         return
     check_code = kode_desa_usable(ctx)
-    for key, p in ctx.hidup:
-        if classes[key] != ids.TEMP:
+    for cls, (key, p) in zip(classes, ctx.hidup, strict=True):
+        if cls != ids.TEMP:
             continue
         masked = show_id(p.nik)
         if check_code and ids.temp_village_code(p.nik) != ctx.kode_desa:
@@ -121,10 +128,12 @@ def nik_temp(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     source="OpenSID/OpenSID app/Models/Penduduk.php validasi(), temporary-NIK duplicate check (v2410.1.0)",
 )
 def nik_temp_dup(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    classes = nik_classes(ctx)
+    classes = nik_class_column(ctx)
+    if ids.TEMP not in classes and ids.MISSING not in classes:
+        return
     groups: dict[tuple[Any, ...], list[tuple[str, Any]]] = {}
-    for key, p in ctx.residents:
-        if classes[key] in (ids.TEMP, ids.MISSING) and p.nama and p.tanggallahir:
+    for cls, (key, p) in zip(classes, ctx.residents, strict=True):
+        if cls in (ids.TEMP, ids.MISSING) and p.nama and p.tanggallahir:
             ident = (norm_text(p.nama), p.tanggallahir, norm_text(p.tempatlahir), p.sex)
             groups.setdefault(ident, []).append((key, p))
     for rows in groups.values():
@@ -153,12 +162,11 @@ def _prov_known(prefix2: str) -> bool:
     source="Kepmendagri 300.2.2-2138/2025 (region list, RULES.md §3)",
 )
 def nik_prov(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    known: dict[str, bool] = {}
-    for key, p in real_hidup(ctx):
-        prefix = p.nik[:2]
-        if prefix not in known:
-            known[prefix] = _prov_known(prefix)
-        if not known[prefix]:
+    unknown = {prefix for prefix in nik_slices(ctx, 0, 2) if not _prov_known(prefix)}
+    if not unknown:
+        return
+    for key, p in real_niks(ctx).rows:
+        if p.nik[:2] in unknown:
             yield r.finding(key, f"NIK {show_id(p.nik)}: kode provinsi tidak dikenal.",
                             f"NIK {show_id(p.nik)}: unknown province code.", record=p)
 
@@ -176,7 +184,9 @@ def _region_zero(nik: str) -> bool:
     source="NIK structure (Disdukcapil Kabupaten Klaten)",
 )
 def nik_region_zero(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, p in real_hidup(ctx):
+    if not any(map(_region_zero, nik_slices(ctx, 0, 6))):
+        return
+    for key, p in real_niks(ctx).rows:
         if _region_zero(p.nik):
             yield r.finding(key, f"NIK {show_id(p.nik)}: kode kabupaten/kecamatan 00.",
                             f"NIK {show_id(p.nik)}: kabupaten/kecamatan code 00.", record=p)
@@ -194,16 +204,17 @@ def nik_region_zero(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findi
     source=f"{_KLATEN} (region of first registration); Kepmendagri 300.2.2-2138/2025",
 )
 def nik_region_known(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    rows = [(k, p) for k, p in real_hidup(ctx) if not _region_zero(p.nik)]
-    if not rows:
+    prefixes = [prefix for prefix in nik_slices(ctx, 0, 6) if not _region_zero(prefix)]
+    if not prefixes:
         return
     api = wilayah_api()
-    known: dict[str, bool] = {}
-    for key, p in rows:
-        prefix = p.nik[:6]
-        if prefix not in known:
-            known[prefix] = bool(api.kecamatan_exists(prefix)) or not _prov_known(prefix[:2])
-        if not known[prefix]:
+    unknown = {
+        prefix for prefix in prefixes if not (bool(api.kecamatan_exists(prefix)) or not _prov_known(prefix[:2]))
+    }
+    if not unknown:
+        return
+    for key, p in real_niks(ctx).rows:
+        if p.nik[:6] in unknown:
             yield r.finding(key, f"NIK {show_id(p.nik)}: kecamatan tidak ada di daftar wilayah terkini; bisa jadi "
                             "kode lama sebelum pemekaran.",
                             f"NIK {show_id(p.nik)}: kecamatan not in the current region list; may be an old "
@@ -220,9 +231,10 @@ def nik_region_known(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Find
     source=_KLATEN,
 )
 def nik_date(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    births = nik_births(ctx)
-    for key, p in real_hidup(ctx):
-        if births[key] is None:
+    rows = real_niks(ctx).rows
+    for i in nik_date_mismatches(ctx):  # every other row's NIK date is its (real) birth date
+        key, p = rows[i]
+        if ids.nik_birth(p.nik) is None:
             yield r.finding(key, f"NIK {show_id(p.nik)}: bagian tanggal lahir tidak valid.",
                             f"NIK {show_id(p.nik)}: the birth-date part is not a valid date.", record=p)
 
@@ -236,9 +248,13 @@ def nik_date(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     source=f"{_KLATEN} (\"dimulai dari 0001\")",
 )
 def nik_serial(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, p in real_hidup(ctx):
-        if p.nik.endswith("0000"):
+    real = real_niks(ctx)
+    at = real.joined.find("0000")
+    while at != -1:  # "0000" is rare in a NIK column; only a hit on digits 13-16 is a serial 0000
+        if at % 16 == 12:
+            key, p = real.rows[at // 16]
             yield r.finding(key, "Nomor urut NIK 0000.", "NIK serial is 0000.", record=p)
+        at = real.joined.find("0000", at + 1)
 
 
 @rule(
@@ -251,14 +267,21 @@ def nik_serial(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     source=_KLATEN,
 )
 def nik_sex_match(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    births = nik_births(ctx)
-    for key, p in real_hidup(ctx):
+    real = real_niks(ctx)
+    # A valid NIK date has day tens 0-3 (man) or 4-7 (woman); only other combinations need parsing.
+    tens_and_sex = [real.joined[6::16], real.column(ctx, "sex")]
+    for i in suspect_rows(tens_and_sex, _sex_suspect):
+        key, p = real.rows[i]
         if p.sex not in (1, 2):
             continue
-        parts = births[key]
+        parts = ids.nik_birth(p.nik)
         if parts is not None and parts[3] != (p.sex == 2):
             yield r.finding(key, f"NIK {show_id(p.nik)} tidak cocok dengan jenis kelamin tercatat.",
                             f"NIK {show_id(p.nik)} does not match the recorded sex.", record=p)
+
+
+def _sex_suspect(tens: str, sex: Any) -> bool:
+    return sex in (1, 2) and tens not in ("0123" if sex == 1 else "4567")
 
 
 @rule(
@@ -273,12 +296,13 @@ def nik_sex_match(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding
     source=f"{_KLATEN}; OpenSID/OpenDK app/Rules/ValidasiNikRule.php (v2608.0.1)",
 )
 def nik_dob_match(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    births = nik_births(ctx)
-    for key, p in real_hidup(ctx):
+    rows = real_niks(ctx).rows
+    for i in nik_date_mismatches(ctx):  # every other row's NIK date equals its birth date
+        key, p = rows[i]
         born = p.tanggallahir
         if born is None:
             continue
-        parts = births[key]
+        parts = ids.nik_birth(p.nik)
         if parts is None:
             continue
         d, m, yy, _ = parts
@@ -307,6 +331,8 @@ def nik_dob_match(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding
     "table.php unique key nik_config (v2410.0.0); app/Models/Penduduk.php validasi() (v2410.1.0)",
 )
 def nik_unique(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
+    if not _repeated_niks(ctx):
+        return
     classes = nik_classes(ctx)
     for nik, rows in ctx.by_nik.items():
         if len(rows) < 2 or classes[rows[0][0]] not in (ids.REAL, ids.TEMP):
@@ -317,6 +343,15 @@ def nik_unique(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
         for key, p in rows:
             yield r.finding(key, f"NIK {show_id(nik)} dipakai {len(rows)} penduduk{extra_id}.",
                             f"NIK {show_id(nik)} is used by {len(rows)} residents{extra_en}.", record=p)
+
+
+def _repeated_niks(ctx: RuleContext) -> bool:
+    """Some REAL or TEMP NIK is held by two rows (any status); one set of the column decides the clean case."""
+    niks = pack_column(ctx, "nik")
+    if all_niks_real(ctx):
+        return len(set(niks)) < len(niks)
+    kept = [nik for nik, cls in zip(niks, nik_class_column(ctx), strict=True) if cls in (ids.REAL, ids.TEMP)]
+    return len(set(kept)) < len(kept)
 
 
 @rule(
@@ -330,7 +365,9 @@ def nik_unique(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     "donjo-app/models/Impor_model.php (v2410.1.0)",
 )
 def nik_parent_format(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, p in ctx.hidup:
+    rows = ctx.hidup
+    for i in _parent_suspects(ctx):
+        key, p = rows[i]
         if p.ayah_nik is None and p.ibu_nik is None:
             continue
         problems: list[str] = []
@@ -348,6 +385,22 @@ def nik_parent_format(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Fin
                                 "sama dengan NIK sendiri", "equals own NIK") + ".", record=p)
 
 
+def _parent_suspects(ctx: RuleContext) -> list[int]:
+    """HIDUP rows whose ayah_nik/ibu_nik is MALFORMED or equals the own NIK (a superset of the findings)."""
+    own = pack_column(ctx, "nik", hidup=True)
+    found: set[int] = set()
+    for column in ("ayah_nik", "ibu_nik"):
+        values = pack_column(ctx, column, hidup=True)
+        if values.count(None) == len(values):
+            continue
+        distinct = list(set(values) - {None})
+        malformed = {v for v, cls in zip(distinct, classify_niks(distinct), strict=True) if cls == ids.MALFORMED}
+        if malformed:
+            found.update(indices(map(malformed.__contains__, values)))
+        found.update(indices(map(eq, values, own)))
+    return sorted(found)
+
+
 @rule(
     "NIK-VS-DOMICILE", INFO, (KASI_PEM,),
     title="NIK terdaftar di kecamatan lain",
@@ -361,8 +414,12 @@ def nik_vs_domicile(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findi
     if not kode_desa_usable(ctx):
         return
     home = ctx.kode_desa[:6]
+    if nik_slices(ctx, 0, 6) <= {home}:
+        return
+    real = real_niks(ctx)
     per_dusun: Counter[str] = Counter()
-    for key, p in real_hidup(ctx):
+    for i in indices(map(home.__ne__, map(itemgetter(slice(0, 6)), real.niks))):
+        key, p = real.rows[i]
         if p.nik[:6] == home:
             continue
         per_dusun[p.dusun or "-"] += 1

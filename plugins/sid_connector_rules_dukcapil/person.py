@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from itertools import repeat
+from operator import attrgetter, is_, is_not, or_
 from typing import Any
 
 from sid_connector.models.codes import reference_tables
@@ -17,16 +19,25 @@ from sid_connector_rules_dukcapil._base import (
     KASI_PEM,
     SEKDES,
     WARNING,
+    blank_flags,
+    born_by,
+    born_ordinals,
+    distinct,
     empty,
-    latest_event,
+    event_codes,
+    indices,
+    latest_events,
+    pack_column,
     rows_where,
     rows_with,
     rule,
+    suspect_rows,
 )
 
 _PERIKSA = "OpenSID/OpenSID app/Libraries/Periksa.php"
 _PENDUDUK = "OpenSID/OpenSID app/Models/Penduduk.php validasi() (v2410.1.0)"
 _EXIT_EVENTS = {2, 3, 4, 6}
+_MARRIED = frozenset((2, 3, 4))
 _STATUS_OF_EVENT = {1: 1, 2: 2, 3: 3, 4: 4, 5: 1, 6: 6}
 
 
@@ -44,16 +55,22 @@ _STATUS_OF_EVENT = {1: 1, 2: 2, 3: 3, 4: 4, 5: 1, 6: 6}
     "deteksiLogPendudukTidakSinkron() (commit 00349a4d), check log_penduduk_tidak_sinkron",
 )
 def per_status_log_sync(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, p in ctx.residents:
+    latest = latest_events(ctx)
+    codes = [None if e is None else e.kode_peristiwa for e in latest] if None in latest else list(
+        map(attrgetter("kode_peristiwa"), latest)
+    )
+    for i in suspect_rows([pack_column(ctx, "status_dasar"), codes], _status_disagrees):
+        key, p = ctx.residents[i]
         status = p.status_dasar if p.status_dasar is not None else 1
-        if status == 9:
-            continue
-        event = latest_event(ctx, p)
-        if event is None or event.kode_peristiwa not in _STATUS_OF_EVENT:
-            continue
+        event = latest[i]
         if _STATUS_OF_EVENT[event.kode_peristiwa] != status:
             yield r.finding(key, f"Status dasar {status} tidak sesuai peristiwa terakhir {event.kode_peristiwa}.",
                             f"Basic status {status} disagrees with latest event {event.kode_peristiwa}.", record=p)
+
+
+def _status_disagrees(status_dasar: Any, kode: Any) -> bool:
+    status = status_dasar if status_dasar is not None else 1
+    return status != 9 and kode in _STATUS_OF_EVENT and _STATUS_OF_EVENT[kode] != status
 
 
 @rule(
@@ -67,6 +84,8 @@ def per_status_log_sync(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[F
     entity="peristiwa",
 )
 def per_log_null(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
+    if None not in event_codes(ctx):
+        return
     for key, e in v.peristiwa.items():
         if e.kode_peristiwa is None:
             person = ctx.person_of_event(e)
@@ -84,6 +103,8 @@ def per_log_null(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]
     entity="peristiwa",
 )
 def per_log_unknown(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
+    if event_codes(ctx) <= _STATUS_OF_EVENT.keys() | {None}:
+        return
     for key, e in v.peristiwa.items():
         if e.kode_peristiwa is not None and e.kode_peristiwa not in _STATUS_OF_EVENT:
             yield r.finding(key, f"Kode peristiwa {e.kode_peristiwa} tidak dikenal.",
@@ -109,7 +130,11 @@ def _loc(found: tuple[str, Any] | None) -> tuple[str | None, str | None, str | N
     source="Buku Mutasi Penduduk (Permendagri 47/2016, OpenSID Bumindes) (secondary)",
 )
 def per_log_missing(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, p in ctx.residents:
+    latest = latest_events(ctx)
+    if None not in latest:
+        return
+    for i in indices(map(is_, latest, repeat(None))):
+        key, p = ctx.residents[i]
         if p.id is not None and not ctx.events_of(p):
             yield r.finding(key, "Penduduk tanpa log peristiwa.", "Resident without any event log.", record=p)
 
@@ -145,13 +170,17 @@ _REQUIRED = ("nama", "sex", "tempatlahir", "agama_id", "pendidikan_kk_id", "peke
 def per_required_null(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     missing_by_row: dict[int, list[str]] = {}
     for column in _REQUIRED:
-        values = ctx.column(column, hidup=True)
-        if None in values or "-" in values:  # C-level scans; clean columns cost no Python loop
+        if None not in (seen := distinct(ctx, column)) and "-" not in seen:  # one set per column, shared
+            continue
+        values = pack_column(ctx, column, hidup=True)
+        if None in values or "-" in values:
             for i, value in enumerate(values):
                 if value is None or value == "-":
                     missing_by_row.setdefault(i, []).append(column)
-    if None in ctx.column("kk_level", hidup=True):
-        for i, (_, p) in enumerate(ctx.hidup):
+    kk_level = pack_column(ctx, "kk_level", hidup=True)
+    if None in distinct(ctx, "kk_level") and None in kk_level:
+        for i in indices(map(is_, kk_level, repeat(None))):
+            p = ctx.hidup[i][1]
             if p.kk_level is None and (p.id_kk is not None or p.no_kk):
                 missing_by_row.setdefault(i, []).append("kk_level")
     for i in sorted(missing_by_row):
@@ -173,7 +202,14 @@ def per_required_null(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Fin
 )
 def per_age_range(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     ref = ctx.ref_date
-    for key, p in ctx.hidup:
+    born_ord = born_ordinals(ctx)
+    if not born_ord:
+        return
+    future, too_old = ref.toordinal(), born_by(ref, 121)
+    if max(born_ord) <= future and min(born_ord) > too_old:
+        return
+    for i in [i for i, o in enumerate(born_ord) if o > future or o <= too_old]:
+        key, p = ctx.hidup[i]
         born = p.tanggallahir
         if born is None:
             continue
@@ -216,9 +252,9 @@ def per_enum(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
         enums["sakit_menahun_id"] = frozenset(_R(1, 16))
     bad_by_row: dict[int, list[str]] = {}
     for column, allowed in enums.items():
-        values = ctx.column(column)
-        odd = set(values) - allowed - {None}  # a set difference per column; rows are visited only if needed
+        odd = distinct(ctx, column) - allowed - {None}  # a set difference per column; rows visited only if needed
         if odd:
+            values = pack_column(ctx, column)
             for i, value in enumerate(values):
                 if value in odd:
                     bad_by_row.setdefault(i, []).append(f"{column}={value}")
@@ -258,7 +294,13 @@ _NAMING_RULES_FROM = date(2022, 1, 1)
 )
 def per_name_chars(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     match = _NAME.fullmatch
-    for key, p in ctx.hidup:
+    suspects = set(_naming_suspects(ctx))
+    for column in ("nama", "nama_ayah", "nama_ibu"):
+        names = pack_column(ctx, column, hidup=True)
+        if not _names_clean(names):
+            suspects.update(i for i, name in enumerate(names) if name and not match(name))
+    for i in sorted(suspects):
+        key, p = ctx.hidup[i]
         bad = [c for c in ("nama", "nama_ayah", "nama_ibu") if getattr(p, c) and not match(getattr(p, c))]
         if bad:
             cols = ", ".join(bad)
@@ -269,6 +311,33 @@ def per_name_chars(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
             yield r.finding(key, "Nama lebih dari 60 karakter atau hanya satu kata (Permendagri 73/2022).",
                             "Name longer than 60 characters or a single word (Permendagri 73/2022).", record=p,
                             severity=INFO)
+
+
+def _naming_suspects(ctx: RuleContext) -> list[int]:
+    """HIDUP rows born on or after 2022-01-01 whose nama is over 60 characters or a single word."""
+    born_ord, names = born_ordinals(ctx), pack_column(ctx, "nama", hidup=True)
+    return [
+        i for i in indices(map(born_by(_NAMING_RULES_FROM, 0).__le__, born_ord))
+        if (name := names[i]) and (not isinstance(name, str) or len(name) > 60 or len(name.split()) < 2)
+    ]
+
+
+_NAME_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz '.,-"
+
+
+def _names_clean(values: list[Any]) -> bool:
+    """Every non-empty value matches ``_NAME``: the newline-joined column holds nothing but name characters."""
+    names = list(filter(None, values))
+    if not names:
+        return True
+    try:
+        joined = "\n".join(names)
+    except TypeError:  # not text: let the per-row check decide
+        return False
+    if not joined.isascii():
+        return False
+    rest = joined.encode("ascii").translate(None, _NAME_BYTES)  # deletes every allowed character at C speed
+    return rest.count(b"\n") == len(rest) == len(names) - 1
 
 
 _UU_16_2019 = date(2019, 10, 15)
@@ -286,7 +355,7 @@ _UU_16_2019 = date(2019, 10, 15)
     source="UU 16/2019 Pasal 7(1)-(2) (secondary)",
 )
 def per_minor_married(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, p in rows_where(ctx, "status_kawin", (2, 3, 4)):
+    for key, p in _maybe_married_young(ctx):
         if p.status_kawin not in (2, 3, 4) or p.tanggallahir is None:
             continue
         when = p.tanggalperkawinan or ctx.ref_date
@@ -295,6 +364,19 @@ def per_minor_married(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Fin
         if 0 <= age < minimum:
             yield r.finding(key, f"Umur saat kawin {age} tahun (minimal {minimum}).",
                             f"Age at marriage {age} (minimum {minimum}).", record=p)
+
+
+_AGE_19_DAYS = 19 * 366  # an age below 19 years is always fewer days than this
+
+
+def _maybe_married_young(ctx: RuleContext) -> list[tuple[str, Any]]:
+    """Married HIDUP rows whose marriage date (else ref_date) is less than 19 * 366 days after their birth."""
+    married = indices(map(_MARRIED.__contains__, pack_column(ctx, "status_kawin", hidup=True)))
+    if not married:
+        return []
+    born_ord, wed = born_ordinals(ctx), pack_column(ctx, "tanggalperkawinan", hidup=True)
+    ref = ctx.ref_date
+    return [ctx.hidup[i] for i in married if (wed[i] or ref).toordinal() - born_ord[i] < _AGE_19_DAYS]
 
 
 @rule(
@@ -309,7 +391,8 @@ def per_minor_married(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Fin
     source=f"{_PENDUDUK}, switch on status_kawin",
 )
 def per_kawin_docs(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, p in ctx.hidup:
+    for i in suspect_rows(_marriage_columns(ctx), _docs_suspect):
+        key, p = ctx.hidup[i]
         kawin, cerai = p.tanggalperkawinan, p.tanggalperceraian
         remarried = kawin is not None and cerai is not None and cerai < kawin
         if p.status_kawin == 1 and not (
@@ -326,6 +409,30 @@ def per_kawin_docs(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
         yield r.finding(key, why_id + ".", why_en + ".", record=p)
 
 
+def _marriage_columns(ctx: RuleContext) -> list[list[Any]]:
+    """status_kawin and, for each marriage/divorce column, whether it is empty (HIDUP rows)."""
+    return ctx.memo("dukcapil.marriage_columns", lambda: [
+        pack_column(ctx, "status_kawin", hidup=True),
+        blank_flags(ctx, "akta_perkawinan"),
+        blank_flags(ctx, "tanggalperkawinan"),
+        blank_flags(ctx, "akta_perceraian"),
+        blank_flags(ctx, "tanggalperceraian"),
+    ])
+
+
+def _docs_suspect(status: Any, no_akta_k: bool, no_kawin: bool, no_akta_c: bool, no_cerai: bool) -> bool:
+    both_dates = not no_kawin and not no_cerai  # then the divorce may predate the marriage: read the row
+    if status == 1:
+        return not (no_akta_k and no_kawin and no_akta_c and no_cerai)
+    if status == 2:
+        return not (no_akta_c and no_cerai)
+    return status == 3 and both_dates
+
+
+def _belum_suspect(status: Any, no_akta_k: bool, no_kawin: bool, no_akta_c: bool, no_cerai: bool) -> bool:
+    return (status == 2 and no_akta_k and no_kawin) or (status == 3 and no_akta_c and no_cerai)
+
+
 @rule(
     "PER-KAWIN-BELUM-TERCATAT", INFO, (KASI_PEM,),
     title="Perkawinan/perceraian belum tercatat",
@@ -338,7 +445,8 @@ def per_kawin_docs(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
     source="OpenSID umum v2601.0.0 app/Models/Penduduk.php / StatusKawinSpesifikEnum (third-party copy)",
 )
 def per_kawin_belum_tercatat(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, p in ctx.hidup:
+    for i in suspect_rows(_marriage_columns(ctx), _belum_suspect):
+        key, p = ctx.hidup[i]
         if p.status_kawin == 2 and empty(p.akta_perkawinan) and p.tanggalperkawinan is None:
             yield r.finding(key, "Kawin belum tercatat.", "Marriage not registered.", record=p)
         elif p.status_kawin == 3 and empty(p.akta_perceraian) and p.tanggalperceraian is None:
@@ -395,6 +503,20 @@ def wajib_ktp(p: Any, ref: date) -> bool | None:
     return age_on(p.tanggallahir, ref) >= 17
 
 
+def wajib_column(ctx: RuleContext) -> list[bool | None]:
+    """:func:`wajib_ktp` of every HIDUP resident, aligned with ``ctx.hidup``, computed at C speed."""
+
+    def build() -> list[bool | None]:
+        married = list(map(_MARRIED.__contains__, pack_column(ctx, "status_kawin", hidup=True)))
+        born_ord = born_ordinals(ctx)
+        wajib: list[bool | None] = list(map(or_, married, map(born_by(ctx.ref_date, 17).__ge__, born_ord)))
+        for i in indices(map(is_, pack_column(ctx, "tanggallahir", hidup=True), repeat(None))):
+            wajib[i] = True if married[i] else None
+        return wajib
+
+    return ctx.memo("dukcapil.wajib_ktp", build)
+
+
 @rule(
     "PER-WAJIB-KTP", INFO, (KASI_PEM, KADUS),
     title="Wajib KTP-el tetapi belum rekam",
@@ -407,7 +529,12 @@ def wajib_ktp(p: Any, ref: date) -> bool | None:
     "(secondary)",
 )
 def per_wajib_ktp(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, p in ctx.hidup:
+    rekam = pack_column(ctx, "status_rekam", hidup=True)
+    if 2 not in rekam and None not in rekam:
+        return
+    columns = [pack_column(ctx, "warganegara_id", hidup=True), rekam, wajib_column(ctx)]
+    for i in suspect_rows(columns, lambda wn, rk, wajib: wn == 1 and rk in (2, None) and bool(wajib)):
+        key, p = ctx.hidup[i]
         if p.warganegara_id == 1 and p.status_rekam in (2, None) and wajib_ktp(p, ctx.ref_date):
             yield r.finding(key, "Wajib KTP-el, belum rekam.", "Must hold a KTP-el, not yet recorded.", record=p)
 
@@ -424,21 +551,26 @@ def per_wajib_ktp(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding
     "app/Models/Penduduk.php getWajibKTPAttribute() (v2410.1.0)",
 )
 def per_ktp_status(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, p in ctx.hidup:
-        wajib = wajib_ktp(p, ctx.ref_date)
-        rekam, ktp = p.status_rekam, p.ktp_el
-        problems: list[tuple[str, str]] = []
-        if wajib and rekam == 1:
-            problems.append(("wajib KTP tetapi BELUM WAJIB", "must hold a KTP but BELUM WAJIB"))
-        if wajib is False and rekam is not None and rekam >= 3:
-            problems.append(("belum wajib KTP tetapi sudah rekam", "not yet required but recorded"))
-        if rekam is not None and ktp in (1, 2) and 1 <= rekam <= 8 and ktp != (1 if rekam <= 2 else 2):
-            problems.append(("ktp_el tidak sesuai status rekam", "ktp_el disagrees with status_rekam"))
-        if wajib and ktp == 3:
-            problems.append(("wajib KTP tetapi tercatat KIA", "must hold a KTP but recorded as KIA"))
+    columns = [wajib_column(ctx), pack_column(ctx, "status_rekam", hidup=True), pack_column(ctx, "ktp_el", hidup=True)]
+    for i in suspect_rows(columns, lambda *combo: bool(_ktp_problems(*combo))):
+        key, p = ctx.hidup[i]
+        problems = _ktp_problems(wajib_ktp(p, ctx.ref_date), p.status_rekam, p.ktp_el)
         if problems:
             yield r.finding(key, "; ".join(a for a, _ in problems) + ".", "; ".join(b for _, b in problems) + ".",
                             record=p)
+
+
+def _ktp_problems(wajib: bool | None, rekam: Any, ktp: Any) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    if wajib and rekam == 1:
+        problems.append(("wajib KTP tetapi BELUM WAJIB", "must hold a KTP but BELUM WAJIB"))
+    if wajib is False and rekam is not None and rekam >= 3:
+        problems.append(("belum wajib KTP tetapi sudah rekam", "not yet required but recorded"))
+    if rekam is not None and ktp in (1, 2) and 1 <= rekam <= 8 and ktp != (1 if rekam <= 2 else 2):
+        problems.append(("ktp_el tidak sesuai status rekam", "ktp_el disagrees with status_rekam"))
+    if wajib and ktp == 3:
+        problems.append(("wajib KTP tetapi tercatat KIA", "must hold a KTP but recorded as KIA"))
+    return problems
 
 
 @rule(
@@ -450,6 +582,9 @@ def per_ktp_status(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
     source="OpenSID/OpenSID donjo-app/models/Penduduk_model.php validasi_data_penduduk() (v2410.0.0)",
 )
 def per_ktp_date_future(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
+    printed = pack_column(ctx, "tanggal_cetak_ktp", hidup=True)
+    if max(filter(None, printed), default=ctx.ref_date) <= ctx.ref_date:
+        return
     for key, p in rows_with(ctx, "tanggal_cetak_ktp"):
         if p.tanggal_cetak_ktp is not None and p.tanggal_cetak_ktp > ctx.ref_date:
             yield r.finding(key, "Tanggal cetak KTP di masa depan.", "KTP print date in the future.", record=p)
@@ -488,7 +623,11 @@ def per_dpt_eligible(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Find
 def per_unique_contact(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     for column in ("email", "telegram", "tag_id_card"):
         groups: dict[str, list[tuple[str, Any]]] = {}
-        for key, p in ctx.residents:
+        values = pack_column(ctx, column)
+        if values.count(None) == len(values):
+            continue
+        for i in indices(map(is_not, values, repeat(None))):
+            key, p = ctx.residents[i]
             value = getattr(p, column)
             if not empty(value):
                 groups.setdefault(value.lower() if column == "email" else value, []).append((key, p))

@@ -7,7 +7,8 @@ so the pack loads even where the list is not installed). Area rules read ``tweb_
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from operator import attrgetter
 from typing import Any
 
 from sid_connector.rules.model import Finding, Rule, RuleContext
@@ -19,6 +20,8 @@ from sid_connector_rules_dukcapil._base import (
     KASI_PEM,
     SEKDES,
     WARNING,
+    indices,
+    pack_column,
     rule,
     wilayah_api,
 )
@@ -175,6 +178,37 @@ def _located(ctx: RuleContext) -> Iterator[tuple[str, str, Any]]:
             yield "keluarga", key, k
 
 
+def _located_where(ctx: RuleContext, suspect: Callable[[Any], bool]) -> Iterator[tuple[str, str, Any]]:
+    """Like :func:`_located`, but only records whose ``id_cluster`` value ``suspect`` flags.
+
+    ``suspect`` is asked once per distinct id_cluster (a village has a few hundred), so a clean village
+    reads no record; the active-family set is only needed when a family is flagged.
+    """
+    values = pack_column(ctx, "id_cluster", hidup=True)
+    flagged = {value for value in set(values) if suspect(value)}
+    if flagged:
+        hidup = ctx.hidup
+        for i in indices(map(flagged.__contains__, values)):
+            yield "penduduk", *hidup[i]
+    families = ctx.village.keluarga
+    flagged = {value for value in set(map(attrgetter("id_cluster"), families.values())) if suspect(value)}
+    if flagged:
+        active = ctx.active_families
+        for key, k in families.items():
+            if k.id_cluster in flagged and key in active:
+                yield "keluarga", key, k
+
+
+def _cluster_of(ctx: RuleContext, id_cluster: Any) -> Any:
+    found = ctx.wilayah_by_id.get(id_cluster) if id_cluster is not None else None
+    return found[1] if found else None
+
+
+def _not_an_rt(ctx: RuleContext, id_cluster: Any) -> bool:
+    row = _cluster_of(ctx, id_cluster)
+    return row is None or (row.rt or "0") == "0"
+
+
 @rule(
     "REG-CLUSTER-EXISTS", ERROR, (KASI_PEM,),
     title="Alamat (RT) kosong atau tidak valid",
@@ -188,7 +222,7 @@ def _located(ctx: RuleContext) -> Iterator[tuple[str, str, Any]]:
 def reg_cluster_exists(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     if not v.wilayah:
         return
-    for entity, key, rec in _located(ctx):
+    for entity, key, rec in _located_where(ctx, lambda value: _not_an_rt(ctx, value)):
         if rec.id is None:
             continue
         row = _cluster(ctx, rec)
@@ -214,14 +248,31 @@ def reg_cluster_exists(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Fi
     source="OpenSID/OpenSID app/Models/Wilayah.php row convention (RULES.md §3.3, v2410.1.0)",
 )
 def reg_cluster_no_rt(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    with_rt = {w.dusun for w in v.wilayah.values() if w.rt not in (None, "0", "-")}
-    with_rt |= {p.dusun for _, p in ctx.hidup if p.rt not in (None, "0", "-")}
-    for entity, key, rec in _located(ctx):
+    with_rt: set[Any] | None = None
+    for entity, key, rec in _located_where(ctx, lambda value: _maybe_placeholder(ctx, value)):
         row = _cluster(ctx, rec)
         rt, dusun = (row.rt, row.dusun) if row is not None else (rec.rt, rec.dusun)
-        if rt == "-" and dusun in with_rt:
+        if rt != "-":
+            continue
+        if with_rt is None:
+            with_rt = _dusun_with_rt(ctx)
+        if dusun in with_rt:
             yield r.finding(key, "Belum ditempatkan di RT, padahal dusun ini punya RT.",
                             "Not placed in an RT although this dusun has RTs.", record=rec, entity=entity)
+
+
+def _maybe_placeholder(ctx: RuleContext, id_cluster: Any) -> bool:
+    """The record is on an RT placeholder row, or has no row and its own ``rt`` must be read."""
+    row = _cluster_of(ctx, id_cluster)
+    return row is None or row.rt == "-"
+
+
+def _dusun_with_rt(ctx: RuleContext) -> set[Any]:
+    """Dusun that have a real RT, by their wilayah rows or by where HIDUP residents live."""
+    blank = (None, "0", "-")
+    with_rt = {w.dusun for w in ctx.village.wilayah.values() if w.rt not in blank}
+    dusun, rt = pack_column(ctx, "dusun", hidup=True), pack_column(ctx, "rt", hidup=True)
+    return with_rt | {d for d, t in set(zip(dusun, rt, strict=True)) if t not in blank}
 
 
 @rule(
@@ -268,6 +319,7 @@ def reg_rt_unique(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding
 
 
 def _head_missing(ctx: RuleContext, w: Any) -> bool:
+    """No head, or the head is a resident who is not HIDUP."""
     if w.id_kepala is None:
         return True
     found = ctx.by_id.get(w.id_kepala)
@@ -275,13 +327,16 @@ def _head_missing(ctx: RuleContext, w: Any) -> bool:
 
 
 def _populated(ctx: RuleContext) -> tuple[set[Any], set[tuple[Any, Any, Any]], set[int]]:
-    dusun, rts, clusters = set(), set(), set()
-    for _, p in ctx.hidup:
-        dusun.add(p.dusun)
-        rts.add((p.dusun, p.rw, p.rt))
-        if p.id_cluster is not None:
-            clusters.add(p.id_cluster)
-    return dusun, rts, clusters
+    """Dusun, (dusun, rw, rt) and id_cluster values where HIDUP residents live; set operations on columns."""
+
+    def build() -> tuple[set[Any], set[tuple[Any, Any, Any]], set[int]]:
+        dusun = pack_column(ctx, "dusun", hidup=True)
+        rts = set(zip(dusun, pack_column(ctx, "rw", hidup=True), pack_column(ctx, "rt", hidup=True), strict=True))
+        clusters = set(pack_column(ctx, "id_cluster", hidup=True))
+        clusters.discard(None)
+        return {d for d, _, _ in rts}, rts, clusters
+
+    return ctx.memo("dukcapil.populated", build)
 
 
 @rule(
@@ -295,11 +350,10 @@ def _populated(ctx: RuleContext) -> tuple[set[Any], set[tuple[Any, Any, Any]], s
     entity="wilayah",
 )
 def reg_kadus_missing(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    dusun, _, _ = _populated(ctx)
     for key, w in v.wilayah.items():
         if w.id is None:  # a workbook carries no area heads: nothing to judge
             continue
-        if w.level == "dusun" and w.dusun in dusun and _head_missing(ctx, w):
+        if w.level == "dusun" and _head_missing(ctx, w) and w.dusun in _populated(ctx)[0]:
             yield r.finding(key, f"Kepala dusun {w.dusun} belum diisi atau tidak hidup.",
                             f"Head of dusun {w.dusun} missing or not alive.", location=(w.dusun, None, None))
 
@@ -316,12 +370,13 @@ def reg_kadus_missing(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Fin
     entity="wilayah",
 )
 def reg_ketua_rt_missing(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    _, rts, clusters = _populated(ctx)
     for key, w in v.wilayah.items():
         if w.rt in (None, "0", "-") or w.id is None:  # no ids (workbook): heads are unknown, not missing
             continue
-        lived = (w.id is not None and w.id in clusters) or (w.dusun, w.rw, w.rt) in rts
-        if lived and _head_missing(ctx, w):
+        if not _head_missing(ctx, w):
+            continue
+        _, rts, clusters = _populated(ctx)
+        if (w.id is not None and w.id in clusters) or (w.dusun, w.rw, w.rt) in rts:
             yield r.finding(key, f"Ketua RT {w.rt} ({w.dusun}) belum diisi atau tidak hidup.",
                             f"Head of RT {w.rt} ({w.dusun}) missing or not alive.", location=(w.dusun, w.rw, w.rt))
 
