@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from itertools import compress, repeat
+from operator import and_, eq, gt, le, lt, ne, not_, or_, sub
 from typing import Any
 
-from sid_connector.rules.model import Finding, Rule, RuleContext
+from sid_connector.rules.model import Finding, Rule, RuleContext, family_key_of_penduduk
 from sid_connector.village import VillageData
 from sid_connector_rules_dukcapil import ids
 from sid_connector_rules_dukcapil._base import (
@@ -28,19 +30,51 @@ from sid_connector_rules_dukcapil._base import (
     rows_where,
     rule,
 )
+from sid_connector_rules_dukcapil._index import (
+    birth_ordinals,
+    empty_mask,
+    event_list,
+    event_ordinals,
+    event_person_rows,
+    event_rows,
+    is_none,
+    is_set,
+    ordinals,
+    pick,
+    sentinel,
+    where,
+)
 
 LATE_FINE_ID = ("Keterlambatan lapor dapat dikenai denda administratif; dokumen kependudukan tidak dipungut biaya.")
 LATE_FINE_EN = "Late reporting may draw an administrative fine; population documents are free of charge."
 _BIRTH_SRC = "UU 23/2006 Pasal 27(1) and Pasal 32 as amended by UU 24/2013 (secondary)"
 
 
-def _events(v: VillageData, ctx: RuleContext, kode: int) -> Iterator[tuple[str, Any, Any]]:
-    """(key, event, person or None) for every event of one kind."""
-    people = ctx.event_people
-    for key, e in v.peristiwa.items():
-        if e.kode_peristiwa == kode:
-            found = people[key]
-            yield key, e, (found[1] if found else None)
+def _events(ctx: RuleContext, rows: list[int]) -> Iterator[tuple[str, Any, Any]]:
+    """(key, event, person or None) of the events at the given indexes of ``village.peristiwa``."""
+    keys, events = event_list(ctx)
+    people = event_person_rows(ctx)
+    positions = ctx.event_positions
+    for i in rows:
+        found = people[positions[i]]
+        yield keys[i], events[i], (found[1] if found else None)
+
+
+def _of_person(ctx: RuleContext, column: list[Any], rows: list[int], missing: Any) -> list[Any]:
+    """A resident column read for the person of each event in ``rows`` (``missing`` when there is none)."""
+    return pick(sentinel(column, missing), pick(ctx.event_positions, rows))
+
+
+def _day_numbers(ctx: RuleContext, rows: list[int]) -> tuple[list[int], list[int]]:
+    """Day numbers of ``tgl_peristiwa`` (0 when unset) and ``tgl_lapor`` (huge when unset) of the events."""
+    return (pick(event_ordinals(ctx, "tgl_peristiwa", 0), rows),
+            pick(event_ordinals(ctx, "tgl_lapor", 10**9), rows))
+
+
+def _hidup_no_akta(ctx: RuleContext) -> list[bool]:
+    """HIDUP residents with an empty ``akta_lahir``, aligned with ``ctx.residents``."""
+    return ctx.memo("dukcapil.hidup_no_akta",
+                    lambda: list(map(and_, ctx.hidup_mask, empty_mask(ctx.column("akta_lahir")))))
 
 
 def _loc(person: Any) -> tuple[Any, Any, Any]:
@@ -65,20 +99,33 @@ def _hidup(person: Any) -> bool:
     entity="peristiwa",
 )
 def evt_birth_60d(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, e, child in _events(v, ctx, 1):
-        reported = days_between(e.tgl_peristiwa, e.tgl_lapor)
-        since = days_between(e.tgl_peristiwa, ctx.ref_date)
-        no_akta = child is not None and _hidup(child) and empty(child.akta_lahir)
-        if (reported is not None and reported > 60) or (no_akta and since is not None and since > 60):
-            yield r.finding(key, "Kelahiran terlambat/belum dilaporkan lebih dari 60 hari; pencatatan setelah 60 "
-                            f"hari memerlukan SK Kepala Dinas. {LATE_FINE_ID}",
-                            "Birth reported late or not at all after 60 days; registration after 60 days needs a "
-                            f"decision (SK) of the Kepala Dinas. {LATE_FINE_EN}", record=e, location=_loc(child))
-        elif no_akta and since is not None and 30 <= since <= 60:
-            mark = 50 if since >= 50 else 30
-            yield r.finding(key, f"Pengingat hari ke-{mark}: akta kelahiran belum ada (batas 60 hari).",
-                            f"Day-{mark} reminder: no birth certificate yet (60-day limit).", record=e,
-                            severity=INFO, location=_loc(child))
+    for key, e, child in _events(ctx, _birth_60d_candidates(ctx, event_rows(ctx, 1))):
+        yield from _birth_60d(r, ctx, key, e, child)
+
+
+def _birth_60d_candidates(ctx: RuleContext, rows: list[int]) -> list[int]:
+    """Births reported over 60 days late, or at least 30 days old whose child is HIDUP without akta_lahir."""
+    happened, reported = _day_numbers(ctx, rows)
+    late = map(gt, map(sub, reported, happened), repeat(60))
+    due = map(and_, map(le, happened, repeat(ctx.ref_date.toordinal() - 30)),
+              _of_person(ctx, _hidup_no_akta(ctx), rows, False))
+    return pick(rows, where(map(or_, late, due)))
+
+
+def _birth_60d(r: Rule, ctx: RuleContext, key: str, e: Any, child: Any) -> Iterator[Finding]:
+    reported = days_between(e.tgl_peristiwa, e.tgl_lapor)
+    since = days_between(e.tgl_peristiwa, ctx.ref_date)
+    no_akta = child is not None and _hidup(child) and empty(child.akta_lahir)
+    if (reported is not None and reported > 60) or (no_akta and since is not None and since > 60):
+        yield r.finding(key, "Kelahiran terlambat/belum dilaporkan lebih dari 60 hari; pencatatan setelah 60 "
+                        f"hari memerlukan SK Kepala Dinas. {LATE_FINE_ID}",
+                        "Birth reported late or not at all after 60 days; registration after 60 days needs a "
+                        f"decision (SK) of the Kepala Dinas. {LATE_FINE_EN}", record=e, location=_loc(child))
+    elif no_akta and since is not None and 30 <= since <= 60:
+        mark = 50 if since >= 50 else 30
+        yield r.finding(key, f"Pengingat hari ke-{mark}: akta kelahiran belum ada (batas 60 hari).",
+                        f"Day-{mark} reminder: no birth certificate yet (60-day limit).", record=e,
+                        severity=INFO, location=_loc(child))
 
 
 @rule(
@@ -91,11 +138,18 @@ def evt_birth_60d(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding
     entity="peristiwa",
 )
 def evt_birth_docs(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, e, child in _events(v, ctx, 1):
+    for key, e, child in _events(ctx, _recent(ctx, event_rows(ctx, 1), 60)):
         since = days_between(e.tgl_peristiwa, ctx.ref_date)
         if since is not None and 0 <= since <= 60 and _hidup(child):
             yield r.finding(key, "Kelahiran baru: siapkan dokumen akta kelahiran.",
                             "New birth: prepare the birth-certificate documents.", record=e, location=_loc(child))
+
+
+def _recent(ctx: RuleContext, rows: list[int], days: int) -> list[int]:
+    """The events of ``rows`` that happened within ``days`` days up to ref_date."""
+    today = ctx.ref_date.toordinal()
+    happened = pick(event_ordinals(ctx, "tgl_peristiwa", 0), rows)
+    return pick(rows, where(map(and_, map(le, repeat(today - days), happened), map(le, happened, repeat(today)))))
 
 
 @rule(
@@ -109,7 +163,7 @@ def evt_birth_docs(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
     entity="peristiwa",
 )
 def evt_birth_dob(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, e, child in _events(v, ctx, 1):
+    for key, e, child in _events(ctx, _birth_dob_candidates(ctx, event_rows(ctx, 1))):
         if child is None:
             continue
         when = day(e.tgl_peristiwa)
@@ -124,6 +178,18 @@ def evt_birth_dob(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding
                             "Baby not in a KK more than 60 days after birth.", record=e, location=_loc(child))
 
 
+def _birth_dob_candidates(ctx: RuleContext, rows: list[int]) -> list[int]:
+    """Births with a known child whose birth day differs from the event's, or who may be outside a KK."""
+    happened = pick(event_ordinals(ctx, "tgl_peristiwa", 0), rows)
+    odd = map(ne, happened, _of_person(ctx, birth_ordinals(ctx), rows, -1))
+    kk_level, id_kk = ctx.column("kk_level"), ctx.column("id_kk")
+    if None in kk_level or None in id_kk:
+        outside_kk = list(map(or_, is_none(kk_level), is_none(id_kk)))
+        odd = map(or_, odd, _of_person(ctx, outside_kk, rows, False))
+    known = map(ne, pick(ctx.event_positions, rows), repeat(len(ctx.residents)))
+    return pick(rows, where(map(and_, known, odd)))
+
+
 @rule(
     "EVT-DEATH-30D", WARNING, (KETUA_RT, KADUS, KASI_PEM),
     title="Kematian terlambat dilaporkan",
@@ -136,13 +202,21 @@ def evt_birth_dob(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding
     entity="peristiwa",
 )
 def evt_death_30d(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, e, person in _events(v, ctx, 2):
+    for key, e, person in _events(ctx, _death_30d_candidates(ctx, event_rows(ctx, 2))):
         reported = days_between(e.tgl_peristiwa, e.tgl_lapor)
         since = days_between(e.tgl_peristiwa, ctx.ref_date)
         if (reported is not None and reported > 30) or (empty(e.akta_mati) and since is not None and since > 30):
             yield r.finding(key, f"Kematian terlambat/belum dilaporkan lebih dari 30 hari. {LATE_FINE_ID}",
                             f"Death reported late or not at all after 30 days. {LATE_FINE_EN}", record=e,
                             location=_loc(person))
+
+
+def _death_30d_candidates(ctx: RuleContext, rows: list[int]) -> list[int]:
+    """Deaths reported over 30 days late, or without akta_mati."""
+    happened, reported = _day_numbers(ctx, rows)
+    late = map(gt, map(sub, reported, happened), repeat(30))
+    no_akta = empty_mask(pick(ctx.event_column("akta_mati"), rows))
+    return pick(rows, where(map(or_, late, no_akta)))
 
 
 @rule(
@@ -157,7 +231,7 @@ def evt_death_30d(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding
     entity="peristiwa",
 )
 def evt_death_docs(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, e, person in _events(v, ctx, 2):
+    for key, e, person in _events(ctx, _recent(ctx, event_rows(ctx, 2), 30)):
         since = days_between(e.tgl_peristiwa, ctx.ref_date)
         if since is not None and 0 <= since <= 30:
             head = person is not None and person.kk_level == 1
@@ -181,16 +255,14 @@ def evt_death_docs(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
 )
 def evt_dates(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     death_of: dict[int, Any] = {}
-    for e in v.peristiwa.values():
-        if e.kode_peristiwa == 2 and e.id_pend is not None and e.tgl_peristiwa is not None:
+    for _, e, _ in _events(ctx, event_rows(ctx, 2)):
+        if e.id_pend is not None and e.tgl_peristiwa is not None:
             when = day(e.tgl_peristiwa)
             death_of[e.id_pend] = min(when, death_of.get(e.id_pend, when))
-    for key, e in v.peristiwa.items():
+    for key, e, person in _events(ctx, _dates_candidates(ctx, death_of)):
         when = day(e.tgl_peristiwa)
         if when is None:
             continue
-        found = ctx.event_people[key]
-        person = found[1] if found else None
         died = death_of.get(e.id_pend) if e.id_pend is not None else None
         reasons: list[tuple[str, str]] = []
         if when > ctx.ref_date:
@@ -207,6 +279,31 @@ def evt_dates(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
                             "Event date " + ", ".join(b for _, b in reasons) + ".", record=e, location=_loc(person))
 
 
+def _dates_candidates(ctx: RuleContext, death_of: dict[int, Any]) -> list[int]:
+    """Events dated after ref_date, before their person's birth or their report, or of a person who died.
+
+    Each test is first asked of the whole column at once (``max``/``min`` of a difference); only a test that
+    some event fails is turned into a per-event mask.
+    """
+    happened = event_ordinals(ctx, "tgl_peristiwa", 0)
+    if not happened:
+        return []
+    reported = event_ordinals(ctx, "tgl_lapor", 10**9)
+    born = pick(sentinel(birth_ordinals(ctx), -1), ctx.event_positions)
+    today = ctx.ref_date.toordinal()
+    masks: list[list[bool]] = []
+    if max(happened) > today:
+        masks.append(list(map(gt, happened, repeat(today))))
+    if min(map(sub, happened, born)) < 0:
+        masks.append(list(map(lt, happened, born)))
+    if min(map(sub, reported, happened)) < 0:
+        masks.append(list(map(lt, reported, happened)))
+    id_pend = ctx.event_column("id_pend")
+    if death_of and not death_of.keys().isdisjoint(id_pend):
+        masks.append(list(map(death_of.__contains__, id_pend)))
+    return sorted(set().union(*map(where, masks)))
+
+
 @rule(
     "EVT-DUP-LOG", ERROR, (KASI_PEM,),
     title="Peristiwa tercatat dua kali",
@@ -219,6 +316,8 @@ def evt_dates(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     entity="peristiwa",
 )
 def evt_dup_log(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
+    if not _any_repeated_event(ctx):
+        return
     counts: Counter[tuple[Any, ...]] = Counter()
     keyed: list[tuple[str, Any, tuple[Any, ...]]] = []
     for key, e in v.peristiwa.items():
@@ -234,6 +333,17 @@ def evt_dup_log(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
             yield r.finding(key, f"Peristiwa sama tercatat {counts[ident]} kali.",
                             f"Same event recorded {counts[ident]} times.", record=e,
                             location=_loc(found[1] if found else None))
+
+
+def _any_repeated_event(ctx: RuleContext) -> bool:
+    """Does any person (``events_by_person`` groups exactly as EVT-DUP-LOG does) have two events with the same
+    kode_peristiwa and tgl_peristiwa? Only people with several events can, and they are few."""
+    groups = list(ctx.events_by_person.values())
+    for rows in compress(groups, map(gt, map(len, groups), repeat(1))):
+        idents = [(e.kode_peristiwa, e.tgl_peristiwa) for _, e in rows]
+        if len(set(idents)) < len(idents):
+            return True
+    return False
 
 
 @rule(
@@ -265,13 +375,15 @@ def evt_lost(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     entity="peristiwa",
 )
 def evt_move_out(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, e, person in _events(v, ctx, 3):
+    candidates = list(_events(ctx, _move_out_candidates(ctx, event_rows(ctx, 3))))
+    households = _households(ctx, [p for _, _, p in candidates if p is not None and p.kk_level == 1])
+    for key, e, person in candidates:
         reasons: list[tuple[str, str]] = []
         if e.ref_pindah not in (1, 2, 3, 4):
             reasons.append(("jenis pindah kosong/tidak dikenal", "move type empty/unknown"))
         if empty(e.alamat_tujuan):
             reasons.append(("alamat tujuan kosong", "destination address empty"))
-        if person is not None and person.kk_level == 1 and _members_left_behind(ctx, person, e):
+        if person is not None and person.kk_level == 1 and _members_left_behind(ctx, households, person, e):
             reasons.append(("kepala keluarga pindah, anggota masih tinggal", "head moved out, members stay"))
         if reasons:
             doc_id, doc_en = ("SKPWNI", "SKPWNI") if e.ref_pindah in (3, 4) else ("tanpa surat pindah",
@@ -281,13 +393,40 @@ def evt_move_out(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]
                             record=e, location=_loc(person))
 
 
-def _members_left_behind(ctx: RuleContext, head: Any, event: Any) -> bool:
-    from sid_connector.rules.model import family_key_of_penduduk
+_MOVE_TYPES = frozenset((1, 2, 3, 4))
 
+
+def _move_out_candidates(ctx: RuleContext, rows: list[int]) -> list[int]:
+    """Moves out with an unknown type, an empty destination, or by a head of family."""
+    unknown = map(not_, map(_MOVE_TYPES.__contains__, pick(ctx.event_column("ref_pindah"), rows)))
+    no_address = empty_mask(pick(ctx.event_column("alamat_tujuan"), rows))
+    head = map(eq, _of_person(ctx, ctx.column("kk_level"), rows, None), repeat(1))
+    return pick(rows, where(map(or_, map(or_, unknown, no_address), head)))
+
+
+def _households(ctx: RuleContext, heads: list[Any]) -> dict[Any, list[tuple[str, Any]]]:
+    """``ctx.members`` for the family keys of ``heads`` only; when every resident has ``id_kk`` the rows are
+    picked out by ``id_kk`` at C speed instead of grouping the whole village."""
+    if not heads:
+        return {}
+    id_kk = ctx.column("id_kk")
+    if "members" in ctx._memo or None in id_kk:
+        return ctx.members
+    wanted = {p.id_kk for p in heads}
+    out: dict[Any, list[tuple[str, Any]]] = {("id", i): [] for i in wanted}
+    residents = ctx.residents
+    for i in where(map(wanted.__contains__, id_kk)):
+        out[("id", id_kk[i])].append(residents[i])
+    return out
+
+
+def _members_left_behind(
+    ctx: RuleContext, households: dict[Any, list[tuple[str, Any]]], head: Any, event: Any
+) -> bool:
     fk = family_key_of_penduduk(head)
     if fk is None:
         return False
-    for _, member in ctx.members.get(fk, ()):
+    for _, member in households.get(fk, ()):
         if member is head or member.status_dasar not in (1, None):
             continue
         moved = any(
@@ -312,13 +451,13 @@ def _members_left_behind(ctx: RuleContext, head: Any, event: Any) -> bool:
     entity="peristiwa",
 )
 def evt_move_in(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    classes = nik_classes(ctx)
-    keys = {id(p): k for k, p in ctx.residents}
-    for key, e, person in _events(v, ctx, 5):
+    rows = event_rows(ctx, 5)
+    suspects = pick(rows, where(_of_person(ctx, _move_in_suspects(ctx), rows, False)))
+    for key, e, person in _events(ctx, suspects):
         if not _hidup(person):
             continue
         reasons: list[tuple[str, str]] = []
-        if classes.get(keys.get(id(person), ""), ids.classify_nik(person.nik)) != ids.REAL:
+        if ids.classify_nik(person.nik) != ids.REAL:
             reasons.append(("NIK bukan NIK resmi", "NIK is not an official NIK"))
         if empty(person.alamat_sebelumnya):
             reasons.append(("alamat asal kosong", "previous address empty"))
@@ -327,6 +466,18 @@ def evt_move_in(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
         if reasons:
             yield r.finding(key, "Pindah datang: " + ", ".join(a for a, _ in reasons) + ".",
                             "Move in: " + ", ".join(b for _, b in reasons) + ".", record=e, location=_loc(person))
+
+
+def _move_in_suspects(ctx: RuleContext) -> list[bool]:
+    """HIDUP residents whose NIK is not REAL, whose previous address is empty, or without ``id_kk``."""
+    odd: Iterator[bool] = iter(empty_mask(ctx.column("alamat_sebelumnya")))
+    classes = nik_classes(ctx)
+    if set(classes.values()) != {ids.REAL}:
+        odd = map(or_, odd, map(ne, map(classes.__getitem__, ctx.village.penduduk), repeat(ids.REAL)))
+    id_kk = ctx.column("id_kk")
+    if None in id_kk:
+        odd = map(or_, odd, is_none(id_kk))
+    return list(map(and_, ctx.hidup_mask, odd))
 
 
 @rule(
@@ -340,6 +491,8 @@ def evt_move_in(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     entity="wilayah",
 )
 def evt_move_def(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
+    if 2 not in ctx.column("status", hidup=True) and 6 not in ctx.column("status_dasar"):
+        return
     tidak_tetap: Counter[str] = Counter()
     pergi: Counter[str] = Counter()
     for _, p in ctx.residents:
@@ -356,13 +509,28 @@ def evt_move_def(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]
 def _civil_reminder(
     r: Rule, ctx: RuleContext, status: int, date_col: str, akta_col: str, words: tuple[str, str]
 ) -> Iterator[Finding]:
-    for key, p in ctx.hidup:
+    hidup = ctx.hidup
+    for i in _recent_dates(ctx, date_col, 60):
+        key, p = hidup[i]
         if p.status_kawin != status:
             continue
         since = days_between(getattr(p, date_col), ctx.ref_date)
         if since is not None and 0 <= since <= 60 and empty(getattr(p, akta_col)):
             yield r.finding(key, f"{words[0]} {since} hari lalu belum ada nomor akta (batas 60 hari).",
                             f"{words[1]} {since} days ago without a certificate number (60-day limit).", record=p)
+
+
+def _recent_dates(ctx: RuleContext, date_col: str, days: int) -> list[int]:
+    """Indexes in ``ctx.hidup`` of residents whose ``date_col`` is within ``days`` days up to ref_date."""
+    dates = ctx.column(date_col, hidup=True)
+    known = where(is_set(dates))
+    if not known:
+        return []
+    today = ctx.ref_date.toordinal()
+    when = ordinals(pick(dates, known), 0)
+    if max(when) < today - days or min(when) > today:
+        return []
+    return pick(known, where(map(and_, map(le, repeat(today - days), when), map(le, when, repeat(today)))))
 
 
 @rule(

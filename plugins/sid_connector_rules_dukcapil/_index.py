@@ -1,0 +1,148 @@
+"""Per-run column indexes of the event, family and KK rules, built once at C speed and shared between rules.
+
+Most rules find nothing on a clean village, so each rule first selects *candidate* rows with whole-column
+operations (``map`` over ``operator`` functions, ``itertools.compress``, set membership) and then runs its exact,
+row-by-row check only on those candidates. A candidate filter may let through rows that turn out fine, never
+the other way round: the exact check alone decides the findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from itertools import compress, count, repeat
+from operator import attrgetter, eq, is_, is_not
+from typing import Any
+
+from sid_connector.rules.model import RuleContext
+from sid_connector_rules_dukcapil._base import empty
+
+_toordinal = date.toordinal  # also takes a datetime (its date part), like ``_base.day``
+
+
+def pick(values: Sequence[Any], rows: Iterable[int]) -> list[Any]:
+    """``values[i]`` for each ``i`` of ``rows``, at C speed."""
+    return list(map(values.__getitem__, rows))
+
+
+def where(mask: Iterable[Any]) -> list[int]:
+    """Indexes of the truthy entries of ``mask``."""
+    return list(compress(count(), mask))
+
+
+def ordinals(values: Sequence[Any], missing: int) -> list[int]:
+    """Day numbers (``date.toordinal``) of dates/datetimes, ``missing`` for None: date gaps become int arithmetic."""
+    if None not in values:
+        return list(map(_toordinal, values))
+    return [missing if value is None else _toordinal(value) for value in values]
+
+
+def empty_mask(values: Sequence[Any]) -> list[bool]:
+    """``_base.empty`` of each value, evaluated once per distinct value (at C speed when all are text)."""
+    distinct = set(values)
+    distinct.discard(None)
+    try:
+        empties = set(compress(distinct, map(_BLANK.__contains__, map(str.strip, distinct))))
+    except TypeError:  # a value that is not text: never empty unless None, but ask ``empty`` itself
+        empties = {value for value in distinct if empty(value)}
+    empties.add(None)
+    return list(map(empties.__contains__, values))
+
+
+_BLANK = frozenset(("", "-"))
+
+
+def is_none(values: Iterable[Any]) -> Iterable[bool]:
+    """``value is None`` of each value, lazily at C speed."""
+    return map(is_, values, repeat(None))
+
+
+def is_set(values: Iterable[Any]) -> Iterable[bool]:
+    """``value is not None`` of each value, lazily at C speed."""
+    return map(is_not, values, repeat(None))
+
+
+# --- residents ---------------------------------------------------------------------------------------------
+def birth_ordinals(ctx: RuleContext) -> list[int]:
+    """Every resident's ``tanggallahir`` as a day number, -1 when unknown; aligned with ``ctx.residents``."""
+    return ctx.memo("dukcapil.birth_ordinals", lambda: ordinals(ctx.column("tanggallahir"), -1))
+
+
+def store_keys(ctx: RuleContext) -> list[str]:
+    """Every resident's store key, aligned with ``ctx.residents``."""
+    return ctx.memo("dukcapil.store_keys", lambda: list(ctx.village.penduduk))
+
+
+def sentinel(values: list[Any], value: Any) -> list[Any]:
+    """``values`` plus one entry for "no resident" (``len(residents)`` in ``ctx.event_positions``)."""
+    return [*values, value]
+
+
+# --- events ------------------------------------------------------------------------------------------------
+def event_rows(ctx: RuleContext, kode: int) -> list[int]:
+    """Indexes (in ``village.peristiwa`` order) of the events of one ``kode_peristiwa``."""
+    return ctx.memo(f"dukcapil.event_rows:{kode}",
+                    lambda: where(map(eq, ctx.event_column("kode_peristiwa"), repeat(kode))))
+
+
+def event_ordinals(ctx: RuleContext, name: str, missing: int) -> list[int]:
+    """An event date column as day numbers, ``missing`` for None; aligned with ``village.peristiwa``."""
+    return ctx.memo(f"dukcapil.event_ordinals:{name}:{missing}",
+                    lambda: ordinals(ctx.event_column(name), missing))
+
+
+def event_list(ctx: RuleContext) -> tuple[list[str], list[Any]]:
+    """Event store keys and records, aligned with ``village.peristiwa``."""
+    return ctx.memo("dukcapil.event_list",
+                    lambda: (list(ctx.village.peristiwa), list(ctx.village.peristiwa.values())))
+
+
+def event_person_rows(ctx: RuleContext) -> list[Any]:
+    """``ctx.residents`` plus None, so ``rows[ctx.event_positions[i]]`` is the event's ``(key, person)`` or None."""
+    return ctx.memo("dukcapil.event_person_rows", lambda: sentinel(ctx.residents, None))
+
+
+# --- families ----------------------------------------------------------------------------------------------
+class Families:
+    """Family membership as columns: which family (store key) each resident and each HIDUP resident is in.
+
+    Only built when ``ctx.member_family`` exists (every resident in at most one family, members in
+    ``residents`` order); family rules otherwise use ``ctx.members_of`` family by family.
+    """
+
+    def __init__(self, ctx: RuleContext, member_family: list[str | None]) -> None:
+        self.ctx = ctx
+        self.of = member_family
+        self.of_hidup = list(compress(member_family, ctx.hidup_mask))
+
+    def members(self, keys: set[str]) -> dict[str, list[tuple[str, Any]]]:
+        """Members (any status, ``residents`` order) of the given families; what ``members_of`` gives for them."""
+        out: dict[str, list[tuple[str, Any]]] = {key: [] for key in keys}
+        residents = self.ctx.residents
+        for i in where(map(keys.__contains__, self.of)):
+            out[self.of[i]].append(residents[i])
+        return out
+
+    def rows(self, keys: set[str]) -> list[tuple[str, Any, list[tuple[str, Any]]]]:
+        """``(key, family, members)`` of the given families, in ``village.keluarga`` order."""
+        if not keys:
+            return []
+        members = self.members(keys)
+        keluarga = self.ctx.village.keluarga
+        return [(key, keluarga[key], members[key]) for key in keluarga if key in keys]
+
+
+def families(ctx: RuleContext) -> Families | None:
+    """The shared :class:`Families` of this run, or None when membership is not a partition."""
+
+    def build() -> Families | None:
+        member_family = ctx.member_family
+        return None if member_family is None else Families(ctx, member_family)
+
+    return ctx.memo("dukcapil.families", build)
+
+
+def family_column(ctx: RuleContext, name: str) -> list[Any]:
+    """One attribute of every family row, aligned with ``village.keluarga``."""
+    return ctx.memo(f"dukcapil.family_column:{name}",
+                    lambda: list(map(attrgetter(name), ctx.village.keluarga.values())))
