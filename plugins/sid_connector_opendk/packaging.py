@@ -14,8 +14,10 @@ import io
 import re
 import zipfile
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
 
 from defusedxml import ElementTree
 
@@ -91,14 +93,26 @@ class ZipPart:
         return f"ZipPart(bytes={len(self.data)}, rows={self.rows})"
 
 
+@lru_cache(maxsize=1024)
+def _naive_timestamp(value: dt.datetime) -> str:
+    """Cached: a resident's ``updated_at`` is mostly its ``created_at``, and a hit costs a third of a miss.
+    Naive only: aware timestamps in different zones compare (and hash) equal but are written differently."""
+    return value.isoformat(" ", "seconds")
+
+
+def _timestamp(value: dt.datetime) -> str:
+    """A timestamp as OpenSID writes it: to the second, no zone."""
+    if value.tzinfo is None:
+        return _naive_timestamp(value)
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
 def _text(value: object) -> str:
     """A non-string cell value as OpenSID writes it: dates ``Y-m-d``, timestamps to the second."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            return value.isoformat(sep=" ", timespec="seconds")
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return _timestamp(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -116,13 +130,8 @@ def row_values(person: Penduduk, desa_id: str) -> list[str]:
     Hot path (4 million cells per 100,000 residents): reads pydantic's ``__dict__`` directly and
     handles the common types inline.
     """
-    fields = person.__dict__
-    if fields.get("id") is None:
-        raise PackagingError(
-            f"Penduduk {fields.get('nama') or '?'} tidak punya id OpenSID; tidak bisa dikirim ke OpenDK.",
-            f"Resident {fields.get('nama') or '?'} has no OpenSID id; it cannot be sent to OpenDK.",
-        )
-    get = fields.get
+    _require_id(person)
+    get = person.__dict__.get
     values = [
         v if type(v) is str else ("" if v is None else str(v) if type(v) is int else _text(v)) for v in map(get, _ATTRS)
     ]
@@ -137,6 +146,105 @@ def row_values(person: Penduduk, desa_id: str) -> list[str]:
     return values
 
 
+# -- the fast path: one compiled f-string per pattern of value types ----------------------------------
+
+_FIELDS = tuple(SOURCE[c] for c in COLUMNS if c in SOURCE)
+"""The model fields read for a row, in column order (every column but ``foto`` and ``desa_id``)."""
+_read_fields = itemgetter(*_FIELDS)
+_NONE = type(None)
+_AS_IS = "{v[%d]}"
+_CONVERSIONS: dict[type, str] = {
+    str: _AS_IS,  # checked per row: non-empty and nothing to escape (else the general path)
+    int: _AS_IS,  # f-string formatting of an exact int is str(int)
+    dt.date: "{v[%d].isoformat()}",
+    dt.datetime: "{_timestamp(v[%d])}",
+}
+"""How a value of exactly this type is written into the f-string; other types take the general path."""
+
+RowFunction = Callable[[str, tuple], tuple[str, str]]
+"""``(row number, field values) -> (texts to check, row XML)``."""
+
+
+def _compile_row(types: tuple[type, ...], desa_id: str) -> RowFunction | None:
+    """An f-string function writing a row whose fields have exactly these ``types`` (``None`` if some type
+    has no fast form), and the tab-joined text values :data:`xlsx.NOT_PLAIN` must clear first.
+
+    Generated source, as :mod:`dataclasses` does: an f-string is compiled once, where ``str.format`` parses
+    its 1.6 KB template on every row. Only fixed markup, column letters and indexes go into the source;
+    ``desa_id`` is a variable of the function's namespace.
+    """
+    cells: list[str] = []
+    texts: list[str] = []
+    fields = iter(enumerate(types))
+    for column, letter in zip(COLUMNS, xlsx.column_letters(len(COLUMNS)), strict=True):
+        ref = f"{letter}{{n}}"
+        if column == "desa_id":
+            cells.append(xlsx.cell_markup(ref, "{desa_id}"))
+            continue
+        if column == "foto":
+            continue  # not a Penduduk field: always empty here (a record carrying one takes the general path)
+        index, kind = next(fields)
+        if kind is _NONE and column == "id":
+            return None  # the general path refuses the resident
+        if kind is _NONE:
+            if column in DASH_WHEN_EMPTY:
+                cells.append(xlsx.cell_markup(ref, "-"))
+            continue
+        conversion = _CONVERSIONS.get(kind)
+        if conversion is None:
+            return None
+        cells.append(xlsx.cell_markup(ref, conversion % index))
+        if kind is str:
+            texts.append(_AS_IS % index)
+    separator = xlsx.TEXT_SEPARATOR
+    check = separator + separator.join(texts) + separator
+    source = f"def row(n, v):\n    return f{check!r}, f{xlsx.row_markup('{n}', ''.join(cells))!r}\n"
+    namespace: dict[str, object] = {"desa_id": desa_id, "_timestamp": _timestamp}
+    exec(compile(source, f"<opendk row {len(cells)} cells>", "exec"), namespace)  # noqa: S102 - see docstring
+    return namespace["row"]  # type: ignore[return-value]
+
+
+class _RowWriter:
+    """Sheet rows of residents for one ``desa_id``: compiled per pattern of value types, with the general
+    :func:`row_values` + :func:`xlsx.row_text` path for anything unusual (text to escape, an empty text,
+    another type, a missing field, no id). Both write exactly the same XML."""
+
+    def __init__(self, desa_id: str) -> None:
+        self.desa_id = desa_id
+        self._compiled: dict[tuple[type, ...], RowFunction | None] = {}
+
+    def render(self, people: Sequence[Penduduk], first: int) -> bytes:
+        """The rows of ``people``, numbered from ``first``."""
+        out = []
+        for number, person in enumerate(people, first):
+            xml = self._fast_row(person.__dict__, number)
+            if xml is None:
+                xml = xlsx.row_text(number, row_values(person, self.desa_id))
+            out.append(xml)
+        return "".join(out).encode()
+
+    def _fast_row(self, fields: dict[str, object], number: int) -> str | None:
+        """The row through its compiled function, or ``None`` when it needs the general path."""
+        if "foto" in fields:
+            return None
+        try:
+            values = _read_fields(fields)
+        except KeyError:
+            return None
+        types = tuple(map(type, values))
+        try:
+            row = self._compiled[types]
+        except KeyError:
+            row = self._compiled[types] = _compile_row(types, self.desa_id)
+        if row is None:
+            return None
+        texts, xml = row(str(number), values)  # one int-to-str, not one per cell reference
+        return None if _not_plain(texts) else xml
+
+
+_not_plain = xlsx.NOT_PLAIN.search
+
+
 def _zip_overhead() -> int:
     """Bytes a storedata ZIP adds around the deflated sheet (constant: names and headers are fixed)."""
     empty = xlsx.Entry(xlsx.SHEET_NAME, b"", 8, 0, 0)
@@ -147,31 +255,71 @@ _OVERHEAD = _zip_overhead()
 
 
 class _Part:
-    """The ZIP being filled: a sheet stream plus the ids in it."""
+    """The ZIP being filled: a sheet stream (deflating in a worker thread) plus the ids in it."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
-        self.sheet = xlsx.SheetStream()
+        self.sheet = xlsx.SheetStream(background=True)
         self.ids: list[int] = []
         self.overflow: int | None = None
+        self._point: tuple[object, int, int, int, int] | None = None
         self.sheet.feed(xlsx.render_row(1, COLUMNS))
 
-    def try_add(self, rows: Sequence[tuple[int, list[str]]]) -> bool:
-        """Add ``rows`` if the finished ZIP still fits; otherwise leave the part unchanged."""
-        point = self.sheet.mark()
-        first = len(self.ids) + 2
-        self.sheet.feed(b"".join(xlsx.render_row(first + n, values) for n, (_pid, values) in enumerate(rows)))
+    @property
+    def next_row(self) -> int:
+        """The sheet row number the next resident gets (row 1 is the header)."""
+        return len(self.ids) + 2
+
+    def start(self, rows_xml: bytes) -> None:
+        """Start adding rows numbered from :attr:`next_row`; they deflate while the caller renders more."""
+        self._point = self.sheet.mark()
+        self.sheet.feed(rows_xml)
+
+    def settle(self, ids: Sequence[int]) -> bool:
+        """Keep the started rows (``ids``) if the finished ZIP still fits; otherwise undo them."""
         size = self.sheet.finished_size()
         if size <= self.budget:
-            self.ids.extend(pid for pid, _ in rows)
+            self.ids.extend(ids)
             return True
-        self.sheet.rollback(point)
+        self.sheet.rollback(self._point)  # type: ignore[arg-type]
         self.overflow = size + _OVERHEAD
         return False
 
     def finish(self) -> ZipPart:
         inner = xlsx.xlsx_bytes(self.sheet.finish())
         return ZipPart(xlsx.zip_bytes([xlsx.stored(XLSX_NAME, inner)]), tuple(self.ids), self.overflow)
+
+    def close(self) -> None:
+        """End the deflate thread of a part that will not be finished."""
+        self.sheet.close()
+
+
+def _require_id(person: Penduduk) -> None:
+    if person.__dict__.get("id") is None:
+        name = person.__dict__.get("nama") or "?"
+        raise PackagingError(
+            f"Penduduk {name} tidak punya id OpenSID; tidak bisa dikirim ke OpenDK.",
+            f"Resident {name} has no OpenSID id; it cannot be sent to OpenDK.",
+        )
+
+
+def _pull(source: Iterator[Penduduk], pending: deque[Penduduk], count: int) -> None:
+    """Top ``pending`` up to ``count`` residents; one without id is refused as soon as it is read."""
+    while len(pending) < count:
+        person = next(source, None)
+        if person is None:
+            return
+        _require_id(person)
+        pending.append(person)
+
+
+@dataclass(frozen=True, slots=True)
+class _Ahead:
+    """Rows rendered while the previous chunk was deflating: valid if that chunk fitted."""
+
+    first: int
+    count: int
+    xml: bytes
 
 
 def build_zips(
@@ -184,8 +332,10 @@ def build_zips(
     """Yield storedata ZIPs for ``records``, each ≤ ``limit`` bytes, as few as the limit allows.
 
     Rows keep their order and each ZIP takes the longest run of rows that fits (checked by exact measure,
-    in chunks that halve near the limit), so every ZIP but the last is full to within one row; only one
-    chunk of rows and one ZIP's compressed bytes are held at a time.
+    in chunks that halve near the limit), so every ZIP but the last is full to within one row. While a
+    chunk deflates in a worker thread, the next one is rendered on the bet that the chunk fits (it does,
+    but near the limit); so two chunks of rows, read one chunk ahead, and one ZIP's compressed bytes are
+    held at a time, and a resident without id is refused up to a chunk before its turn.
     """
     dotted = format_desa_id(desa_id)
     if dotted is None:
@@ -193,38 +343,48 @@ def build_zips(
             f"desa_id {desa_id!r} tidak sah: harus 10 angka (PP.KK.CC.DDDD).",
             f"desa_id {desa_id!r} is invalid: it must have 10 digits (PP.KK.CC.DDDD).",
         )
-    desa_id = dotted
+    writer = _RowWriter(dotted)
     budget = limit - _OVERHEAD
-    source = ((p.id, row_values(p, desa_id)) for p in records)
-    pending: deque[tuple[int, list[str]]] = deque()
+    source = iter(records)
+    pending: deque[Penduduk] = deque()
     part = _Part(budget)
     step = chunk
-    while True:
-        while len(pending) < step:
-            item = next(source, None)
-            if item is None:
+    ahead: _Ahead | None = None
+    try:
+        while True:
+            _pull(source, pending, 2 * step if step == chunk else step)
+            if not pending:
                 break
-            pending.append(item)  # type: ignore[arg-type]
-        if not pending:
-            break
-        batch = [pending[i] for i in range(min(step, len(pending)))]
-        if part.try_add(batch):
-            for _ in batch:
-                pending.popleft()
-            continue
-        if len(batch) > 1:
-            step = max(1, len(batch) // 2)
-            continue
-        if not part.ids:
-            raise PackagingError(
-                f"Satu baris penduduk (id {batch[0][0]}) saja sudah melebihi batas {limit} bita.",
-                f"A single resident row (id {batch[0][0]}) already exceeds the {limit}-byte limit.",
-            )
-        yield part.finish()
-        part, step = _Part(budget), chunk
-    if part.ids:
-        part.overflow = None  # the last ZIP was closed by the end of the data, not by the limit
-        yield part.finish()
+            batch = [pending[i] for i in range(min(step, len(pending)))]
+            first = part.next_row
+            if ahead is not None and (ahead.first, ahead.count) == (first, len(batch)):
+                part.start(ahead.xml)
+            else:
+                part.start(writer.render(batch, first))
+            ahead = None
+            if step == chunk and len(pending) > len(batch):
+                following = [pending[i] for i in range(len(batch), min(len(batch) + step, len(pending)))]
+                ahead = _Ahead(first + len(batch), len(following), writer.render(following, first + len(batch)))
+            if part.settle([person.id for person in batch]):
+                for _ in batch:
+                    pending.popleft()
+                continue
+            ahead = None
+            if len(batch) > 1:
+                step = max(1, len(batch) // 2)
+                continue
+            if not part.ids:
+                raise PackagingError(
+                    f"Satu baris penduduk (id {batch[0].id}) saja sudah melebihi batas {limit} bita.",
+                    f"A single resident row (id {batch[0].id}) already exceeds the {limit}-byte limit.",
+                )
+            yield part.finish()
+            part, step = _Part(budget), chunk
+        if part.ids:
+            part.overflow = None  # the last ZIP was closed by the end of the data, not by the limit
+            yield part.finish()
+    finally:
+        part.close()
 
 
 # -- local validation before sending (KNOWN_PROBLEMS §2) ---------------------------------------------
