@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import compress, count, repeat
-from operator import attrgetter, eq, is_, is_not
+from operator import attrgetter, eq, is_, is_not, ne
 from typing import Any
 
 from sid_connector.rules.model import RuleContext
@@ -50,6 +50,22 @@ def empty_mask(values: Sequence[Any]) -> list[bool]:
 
 
 _BLANK = frozenset(("", "-"))
+
+
+def repeated(values: Sequence[Any]) -> set[Any]:
+    """The values that occur more than once (None excluded), found at C speed."""
+    n = len(values)
+    first = dict(zip(reversed(values), range(n - 1, -1, -1), strict=True))
+    if len(first) == n:
+        return set()
+    found = set(compress(values, map(ne, map(first.__getitem__, values), range(n))))
+    found.discard(None)
+    return found
+
+
+def first_of(keys: Sequence[Any], values: Sequence[Any]) -> dict[Any, Any]:
+    """``{key: value}`` keeping the value of each key's first occurrence (a dict keeps the last)."""
+    return dict(zip(reversed(keys), reversed(values), strict=True))
 
 
 def is_none(values: Iterable[Any]) -> Iterable[bool]:
@@ -114,6 +130,12 @@ class Families:
         self.ctx = ctx
         self.of = member_family
         self.of_hidup = list(compress(member_family, ctx.hidup_mask))
+
+    def where(self, mask: Iterable[Any], *, hidup: bool) -> set[str]:
+        """The families having a resident (a HIDUP resident) for whom ``mask`` is true."""
+        found = set(compress(self.of_hidup if hidup else self.of, mask))
+        found.discard(None)
+        return found
 
     def members(self, keys: set[str]) -> dict[str, list[tuple[str, Any]]]:
         """Members (any status, ``residents`` order) of the given families; what ``members_of`` gives for them."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
+from itertools import compress, repeat
+from operator import and_, attrgetter, eq, ne, not_, or_
 from typing import Any
 
 from sid_connector.rules.model import Finding, Rule, RuleContext
@@ -16,6 +18,17 @@ from sid_connector_rules_dukcapil._base import (
     SEKDES,
     WARNING,
     rule,
+)
+from sid_connector_rules_dukcapil._index import (
+    Families,
+    birth_ordinals,
+    families,
+    family_column,
+    first_of,
+    is_none,
+    pick,
+    repeated,
+    where,
 )
 
 _PERIKSA = "OpenSID/OpenSID app/Libraries/Periksa.php"
@@ -31,13 +44,49 @@ def _hidup_members(ctx: RuleContext, keluarga: Any) -> list[tuple[str, Any]]:
     return [(k, p) for k, p in ctx.members_of(keluarga) if _alive(p)]
 
 
-def _head(ctx: RuleContext, keluarga: Any) -> Any:
+def _head(ctx: RuleContext, keluarga: Any, members: list[tuple[str, Any]]) -> Any:
     """The head: the person ``nik_kepala`` points to, else a HIDUP ``kk_level = 1`` member, else any."""
     if keluarga.nik_kepala is not None and keluarga.nik_kepala in ctx.by_id:
         return ctx.by_id[keluarga.nik_kepala][1]
-    heads = [p for _, p in ctx.members_of(keluarga) if p.kk_level == 1]
+    heads = [p for _, p in members if p.kk_level == 1]
     alive = [p for p in heads if _alive(p)]
     return (alive or heads or [None])[0]
+
+
+FamilyRow = tuple[str, Any, list[tuple[str, Any]]]
+
+
+def _families(
+    v: VillageData, ctx: RuleContext, candidates: Callable[[RuleContext, Families], set[str]]
+) -> Iterator[FamilyRow]:
+    """``(key, family, members)`` of the families a rule must check, in ``village.keluarga`` order.
+
+    With column-wise membership (:func:`_index.families`), only the ``candidates`` — a superset of the families
+    the rule can flag, found with whole-column operations — are read; otherwise every family is.
+    """
+    fams = families(ctx)
+    if fams is None:
+        for key, k in v.keluarga.items():
+            yield key, k, ctx.members_of(k)
+    else:
+        yield from fams.rows(candidates(ctx, fams))
+
+
+def _column_eq(ctx: RuleContext, name: str, value: Any, *, hidup: bool) -> list[bool]:
+    """``resident.<name> == value`` for every (HIDUP) resident, once per run."""
+    return ctx.memo(f"dukcapil.eq:{name}:{value}:{hidup}",
+                    lambda: list(map(eq, ctx.column(name, hidup=hidup), repeat(value))))
+
+
+def _levels(ctx: RuleContext, levels: frozenset[int]) -> Iterator[bool]:
+    """``kk_level in levels`` for every HIDUP resident."""
+    return map(levels.__contains__, ctx.column("kk_level", hidup=True))
+
+
+def _unique_ids(ctx: RuleContext) -> bool:
+    """No two residents share an OpenSID id, so ``ctx.by_id[i]`` is the only resident with id ``i``."""
+    ids_ = ctx.column("id")
+    return len(ctx.by_id) == len(ids_) - ids_.count(None)
 
 
 @rule(
@@ -51,8 +100,8 @@ def _head(ctx: RuleContext, keluarga: Any) -> Any:
     entity="keluarga",
 )
 def fam_multi_head(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, k in v.keluarga.items():
-        heads = [p for _, p in ctx.members_of(k) if p.kk_level == 1]
+    for key, k, members in _families(v, ctx, _multi_head_candidates):
+        heads = [p for _, p in members if p.kk_level == 1]
         if len(heads) < 2:
             continue
         alive = sum(1 for p in heads if _alive(p))
@@ -61,6 +110,11 @@ def fam_multi_head(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
         yield r.finding(key, f"{len(heads)} Kepala Keluarga dalam satu KK ({alive} hidup).",
                         f"{len(heads)} heads of family in one KK ({alive} alive).", record=k,
                         severity=ERROR if alive >= 2 else WARNING)
+
+
+def _multi_head_candidates(ctx: RuleContext, fams: Families) -> set[str]:
+    """Families with two or more kk_level 1 members."""
+    return repeated(list(compress(fams.of, _column_eq(ctx, "kk_level", 1, hidup=False)))) - {None}
 
 
 @rule(
@@ -74,8 +128,7 @@ def fam_multi_head(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
     entity="keluarga",
 )
 def fam_no_head(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, k in v.keluarga.items():
-        members = ctx.members_of(k)
+    for key, k, members in _families(v, ctx, _no_head_candidates):
         if not any(_alive(p) for _, p in members):
             continue
         no_member = not any(p.kk_level == 1 for _, p in members)
@@ -84,6 +137,17 @@ def fam_no_head(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
             yield r.finding(key, "KK tanpa Kepala Keluarga" + (" (nik_kepala kosong)." if no_pointer else "."),
                             "KK without a head of family" + (" (nik_kepala empty)." if no_pointer else "."),
                             record=k)
+
+
+def _no_head_candidates(ctx: RuleContext, fams: Families) -> set[str]:
+    """Active families without a kk_level 1 member, or with an id and no nik_kepala."""
+    active = ctx.active_families
+    found = active - fams.where(_column_eq(ctx, "kk_level", 1, hidup=False), hidup=False)
+    pointers = family_column(ctx, "nik_kepala")
+    if None in pointers:
+        no_pointer = map(and_, is_none(pointers), map(ne, family_column(ctx, "id"), repeat(None)))
+        found |= active.intersection(compress(ctx.village.keluarga, no_pointer))
+    return found
 
 
 @rule(
@@ -102,7 +166,8 @@ def fam_no_head(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
 def fam_head_pointer(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     if not ctx.by_id:
         return
-    for key, k in v.keluarga.items():
+    keluarga = list(v.keluarga.items())
+    for key, k in pick(keluarga, _head_pointer_candidates(ctx)) if _unique_ids(ctx) else keluarga:
         if k.nik_kepala is None or k.id is None:
             continue
         found = ctx.by_id.get(k.nik_kepala)
@@ -118,6 +183,14 @@ def fam_head_pointer(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Find
                         f"nik_kepala points to resident id {k.nik_kepala}: {why_en}.", record=k)
 
 
+def _head_pointer_candidates(ctx: RuleContext) -> list[int]:
+    """Indexes of the families whose (nik_kepala, id) is not some kk_level 1 resident's (id, id_kk)."""
+    heads = _column_eq(ctx, "kk_level", 1, hidup=False)
+    fine = set(zip(compress(ctx.column("id"), heads), compress(ctx.column("id_kk"), heads), strict=True))
+    pairs = zip(family_column(ctx, "nik_kepala"), family_column(ctx, "id"), strict=True)
+    return where(map(not_, map(fine.__contains__, pairs)))
+
+
 @rule(
     "FAM-HEAD-IN-2-KK", ERROR, (KASI_PEM,),
     title="Satu orang kepala di dua KK",
@@ -128,6 +201,8 @@ def fam_head_pointer(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Find
     entity="keluarga",
 )
 def fam_head_in_2_kk(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
+    if not repeated(family_column(ctx, "nik_kepala")):
+        return
     groups: dict[int, list[str]] = {}
     for key, k in v.keluarga.items():
         if k.nik_kepala is not None:
@@ -153,13 +228,36 @@ def fam_head_in_2_kk(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Find
     entity="keluarga",
 )
 def fam_head_not_alive(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, k in v.keluarga.items():
-        head = _head(ctx, k)
+    candidates = _head_not_alive_candidates if _unique_ids(ctx) else _every_family
+    for key, k, members in _families(v, ctx, candidates):
+        head = _head(ctx, k, members)
         if head is None or _alive(head):
             continue
-        if any(_alive(p) and p is not head for _, p in ctx.members_of(k)):
+        if any(_alive(p) and p is not head for _, p in members):
             yield r.finding(key, "Kepala keluarga tidak berstatus HIDUP, anggota lain masih HIDUP.",
                             "The head of family is not alive/present while other members are.", record=k)
+
+
+def _every_family(ctx: RuleContext, fams: Families) -> set[str]:
+    return set(ctx.village.keluarga)
+
+
+def _head_not_alive_candidates(ctx: RuleContext, fams: Families) -> set[str]:
+    """Families whose nik_kepala is a resident who is not HIDUP, or who have no such pointer and a kk_level 1
+    member but no HIDUP one (their head is then a member who is not HIDUP). Needs unique resident ids."""
+    alive_ids = set(compress(ctx.column("id"), ctx.hidup_mask))
+    alive_ids.discard(None)
+    pointers = family_column(ctx, "nik_kepala")
+    rows = where(map(not_, map(alive_ids.__contains__, pointers)))
+    if not rows:
+        return set()
+    by_id = ctx.by_id
+    heads = fams.where(_column_eq(ctx, "kk_level", 1, hidup=False), hidup=False)
+    dead_heads = heads - fams.where(_column_eq(ctx, "kk_level", 1, hidup=True), hidup=True)
+    return {
+        key for key, pointer in zip(pick(list(ctx.village.keluarga), rows), pick(pointers, rows), strict=True)
+        if (pointer is not None and pointer in by_id) or key in dead_heads
+    }
 
 
 @rule(
@@ -173,9 +271,12 @@ def fam_head_not_alive(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Fi
     "deteksiPendudukTanpaKeluarga() (commit 00349a4d), check penduduk_tanpa_keluarga",
 )
 def fam_orphan_head(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    families = ctx.families
-    for key, p in ctx.residents:
-        if p.id_kk is not None and ("id", p.id_kk) not in families:
+    id_kk = ctx.column("id_kk")
+    unknown = set(id_kk) - set(family_column(ctx, "id")) - {None}  # ("id", x) keys of ctx.families
+    if not unknown:
+        return
+    for key, p in pick(ctx.residents, where(map(unknown.__contains__, id_kk))):
+        if p.id_kk is not None and ("id", p.id_kk) not in ctx.families:
             role = "Kepala Keluarga" if p.kk_level == 1 else "Anggota"
             yield r.finding(key, f"{role} tercatat di KK id {p.id_kk} yang tidak ada.",
                             f"{'Head' if p.kk_level == 1 else 'Member'} recorded in non-existent KK id {p.id_kk}.",
@@ -197,8 +298,7 @@ _ACTIVE_FAMILY_EVENTS = {1, 5, 12, 14}
     entity="keluarga",
 )
 def fam_empty(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, k in v.keluarga.items():
-        members = ctx.members_of(k)
+    for key, k, members in _families(v, ctx, _inactive):
         if not members:
             yield r.finding(key, "KK tanpa anggota.", "KK without members.", record=k)
             continue
@@ -208,6 +308,11 @@ def fam_empty(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
         if log and log[-1][1].id_peristiwa in _ACTIVE_FAMILY_EVENTS:
             yield r.finding(key, "KK masih tercatat aktif tetapi tidak ada anggota yang HIDUP.",
                             "KK still recorded as active but no member is alive/present.", record=k)
+
+
+def _inactive(ctx: RuleContext, fams: Families) -> set[str]:
+    """Families without a HIDUP member (this includes those without any member)."""
+    return set(ctx.village.keluarga) - ctx.active_families
 
 
 @rule(
@@ -220,8 +325,8 @@ def fam_empty(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     source=_INFERENCE,
 )
 def fam_spouse_sex(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for k in v.keluarga.values():
-        members = _hidup_members(ctx, k)
+    for _, _, all_members in _families(v, ctx, _spouse_sex_candidates):
+        members = [(key, p) for key, p in all_members if _alive(p)]
         head = next((p for _, p in members if p.kk_level == 1), None)
         for key, p in members:
             if p.kk_level == 3 and p.sex == 1:
@@ -240,6 +345,21 @@ def fam_spouse_sex(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
                             "The head is male although there is a SUAMI (husband).", record=head)
 
 
+_WRONG_SEX = frozenset(((3, 1), (2, 2)))
+
+
+def _spouse_sex_candidates(ctx: RuleContext, fams: Families) -> set[str]:
+    """Families with a HIDUP male ISTRI or female SUAMI, or with a HIDUP ISTRI and a female HIDUP head, or with
+    a HIDUP SUAMI and a male HIDUP head."""
+    level_sex = list(zip(ctx.column("kk_level", hidup=True), ctx.column("sex", hidup=True), strict=True))
+    found = fams.where(map(_WRONG_SEX.__contains__, level_sex), hidup=True)
+    for spouse, head in ((3, (1, 2)), (2, (1, 1))):
+        spouses = fams.where(_column_eq(ctx, "kk_level", spouse, hidup=True), hidup=True)
+        if spouses:
+            found |= spouses & fams.where(map(eq, level_sex, repeat(head)), hidup=True)
+    return found
+
+
 @rule(
     "FAM-SPOUSE-MARRIED", WARNING, (KASI_PEM,),
     title="Status kawin suami/istri tidak KAWIN",
@@ -251,8 +371,8 @@ def fam_spouse_sex(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
     source="domain inference",
 )
 def fam_spouse_married(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for fkey, k in v.keluarga.items():
-        members = _hidup_members(ctx, k)
+    for fkey, k, all_members in _families(v, ctx, _spouse_married_candidates):
+        members = [(key, p) for key, p in all_members if _alive(p)]
         spouses = [(key, p) for key, p in members if p.kk_level in (2, 3)]
         if not spouses:
             continue
@@ -272,6 +392,23 @@ def fam_spouse_married(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Fi
                                 record=k, entity="keluarga")
 
 
+_SPOUSES = frozenset((2, 3))
+_HEAD_OR_SPOUSE = frozenset((1, 2, 3))
+
+
+def _spouse_married_candidates(ctx: RuleContext, fams: Families) -> set[str]:
+    """Families with a HIDUP SUAMI/ISTRI and either a HIDUP head/SUAMI/ISTRI not KAWIN, or two HIDUP SUAMI or
+    two HIDUP ISTRI."""
+    with_spouse = fams.where(_levels(ctx, _SPOUSES), hidup=True)
+    if not with_spouse:
+        return set()
+    unmarried = map(ne, ctx.column("status_kawin", hidup=True), repeat(2))
+    found = fams.where(map(and_, _levels(ctx, _HEAD_OR_SPOUSE), unmarried), hidup=True)
+    for level in _SPOUSES:
+        found |= repeated(list(compress(fams.of_hidup, _column_eq(ctx, "kk_level", level, hidup=True))))
+    return found & with_spouse
+
+
 def _born(p: Any) -> date | None:
     return p.tanggallahir
 
@@ -287,8 +424,8 @@ def _born(p: Any) -> date | None:
     source="domain inference",
 )
 def fam_child_before_parent(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for k in v.keluarga.values():
-        members = _hidup_members(ctx, k)
+    for _, _, all_members in _families(v, ctx, _child_candidates):
+        members = [(key, p) for key, p in all_members if _alive(p)]
         parents = [p for _, p in members if p.kk_level in (1, 2, 3)]
         for key, child in members:
             if child.kk_level != 4 or child.tanggallahir is None:
@@ -318,6 +455,50 @@ def fam_child_before_parent(r: Rule, v: VillageData, ctx: RuleContext) -> Iterat
                                 "Child born less than 10 years after a parent.", record=child)
 
 
+_PARENTS = frozenset((1, 2, 3))
+_TEN_YEARS = 3660
+"""More days than any 10 full years (3,653 at most): a child born this many days after every candidate parent
+is neither older than one nor born less than 10 years after one."""
+
+
+def _child_candidates(ctx: RuleContext, fams: Families) -> set[str]:
+    """Families with a HIDUP ANAK born less than :data:`_TEN_YEARS` days after one of its candidate parents: the
+    family's HIDUP head/SUAMI/ISTRI or a resident holding its ayah_nik/ibu_nik. Birth dates are day numbers,
+    and only the youngest candidate parent matters."""
+    born = list(compress(birth_ordinals(ctx), ctx.hidup_mask))
+    parent_rows = where(map(and_, _levels(ctx, _PARENTS), map(ne, born, repeat(-1))))
+    youngest: dict[Any, int] = {}
+    for fam, day in zip(pick(fams.of_hidup, parent_rows), pick(born, parent_rows), strict=True):
+        if day > youngest.get(fam, -1):
+            youngest[fam] = day
+    children = where(map(and_, _column_eq(ctx, "kk_level", 4, hidup=True), map(ne, born, repeat(-1))))
+    child_fams = pick(fams.of_hidup, children)
+    by_nik = _youngest_by_nik(ctx)
+    parent_day = map(max, map(youngest.get, child_fams, repeat(-1)),
+                     map(by_nik.get, pick(ctx.column("ayah_nik", hidup=True), children), repeat(-1)),
+                     map(by_nik.get, pick(ctx.column("ibu_nik", hidup=True), children), repeat(-1)))
+    limit = map(int.__add__, parent_day, repeat(_TEN_YEARS))
+    found = set(compress(child_fams, map(int.__lt__, pick(born, children), limit)))
+    found.discard(None)
+    return found
+
+
+def _youngest_by_nik(ctx: RuleContext) -> dict[str, int]:
+    """The latest birth day number among the residents (any status) holding each NIK; -1 when none is known."""
+    niks, born = ctx.column("nik"), birth_ordinals(ctx)
+    found = dict(zip(niks, born, strict=True))
+    twice = repeated(niks)
+    if twice:
+        rows = where(map(twice.__contains__, niks))
+        for nik in twice:
+            found[nik] = -1
+        for nik, day in zip(pick(niks, rows), pick(born, rows), strict=True):
+            found[nik] = max(found[nik], day)
+    found.pop(None, None)
+    found.pop("", None)
+    return found
+
+
 @rule(
     "FAM-GENERATION-ORDER", WARNING, (KASI_PEM,),
     title="Urutan generasi tidak wajar",
@@ -329,8 +510,8 @@ def fam_child_before_parent(r: Rule, v: VillageData, ctx: RuleContext) -> Iterat
     source="domain inference",
 )
 def fam_generation_order(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for k in v.keluarga.values():
-        members = _hidup_members(ctx, k)
+    for _, _, all_members in _families(v, ctx, _generation_candidates):
+        members = [(key, p) for key, p in all_members if _alive(p)]
         head = next((p for _, p in members if p.kk_level == 1), None)
         if head is None or head.tanggallahir is None:
             continue
@@ -345,6 +526,31 @@ def fam_generation_order(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[
                                 "Grandchild is not younger than the head.", record=p)
 
 
+_ELDERS = frozenset((7, 8))
+
+
+def _generation_candidates(ctx: RuleContext, fams: Families) -> set[str]:
+    """Families with a HIDUP ORANGTUA/MERTUA born on or after, or a HIDUP CUCU born on or before, the family's
+    first HIDUP head (members keep ``residents`` order, so the first head is the first one in the column)."""
+    born = list(compress(birth_ordinals(ctx), ctx.hidup_mask))
+    heads = _column_eq(ctx, "kk_level", 1, hidup=True)
+    head_day = first_of(list(compress(fams.of_hidup, heads)), list(compress(born, heads)))
+    head_day.pop(None, None)
+    found: set[str] = set()
+    for levels, late in ((_ELDERS, True), (frozenset((6,)), False)):
+        rows = where(map(and_, _levels(ctx, levels), map(ne, born, repeat(-1))))
+        if not rows:
+            continue
+        member_fams = pick(fams.of_hidup, rows)
+        if late:  # an unknown head day (-1) only makes a candidate; the check skips it
+            odd = map(int.__ge__, pick(born, rows), map(head_day.get, member_fams, repeat(10**9)))
+        else:
+            odd = map(int.__le__, pick(born, rows), map(head_day.get, member_fams, repeat(-2)))
+        found.update(compress(member_fams, odd))
+    found.discard(None)
+    return found
+
+
 @rule(
     "FAM-PARENT-LINK", WARNING, (KASI_PEM,),
     title="NIK ayah/ibu menunjuk jenis kelamin yang salah",
@@ -355,13 +561,22 @@ def fam_generation_order(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[
 )
 def fam_parent_link(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     by_nik = ctx.by_nik
-    for key, p in ctx.hidup:
+    for key, p in pick(ctx.hidup, _parent_link_candidates(ctx)):
         for nik, wrong_sex, text_id, text_en in (
             (p.ayah_nik, 2, "NIK ayah menunjuk perempuan.", "Father's NIK points to a woman."),
             (p.ibu_nik, 1, "NIK ibu menunjuk laki-laki.", "Mother's NIK points to a man."),
         ):
             if nik and nik != "0" and any(q.sex == wrong_sex for _, q in by_nik.get(nik, ())):
                 yield r.finding(key, text_id, text_en, record=p)
+
+
+def _parent_link_candidates(ctx: RuleContext) -> list[int]:
+    """Indexes in ``ctx.hidup`` of residents whose ayah_nik is a woman's NIK or ibu_nik a man's."""
+    niks = ctx.column("nik")
+    women = set(compress(niks, _column_eq(ctx, "sex", 2, hidup=False)))
+    men = set(compress(niks, _column_eq(ctx, "sex", 1, hidup=False)))
+    return where(map(or_, map(women.__contains__, ctx.column("ayah_nik", hidup=True)),
+                     map(men.__contains__, ctx.column("ibu_nik", hidup=True))))
 
 
 @rule(
@@ -375,6 +590,10 @@ def fam_parent_link(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findi
     entity="keluarga",
 )
 def fam_log_missing(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
+    unlogged = set(family_column(ctx, "id")) - set(map(attrgetter("id_kk"), v.peristiwa_keluarga.values()))
+    unlogged.discard(None)  # the logged ids are the keys of ctx.family_events
+    if not unlogged:
+        return
     logs = ctx.family_events
     for key, k in v.keluarga.items():
         if k.id is not None and k.id not in logs:
@@ -392,6 +611,8 @@ def fam_log_missing(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findi
     entity="keluarga",
 )
 def fam_log_dup(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
+    if not repeated(list(map(attrgetter("id_kk", "tgl_peristiwa"), v.peristiwa_keluarga.values()))):
+        return
     groups: dict[tuple[int, Any], int] = {}
     for e in v.peristiwa_keluarga.values():
         if e.id_kk is not None:
