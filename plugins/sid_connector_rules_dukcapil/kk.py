@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import itemgetter
+from typing import Any
 
 from sid_connector.rules.model import Finding, Rule, RuleContext, family_key_of_penduduk
 from sid_connector.village import VillageData
@@ -19,6 +21,42 @@ from sid_connector_rules_dukcapil._base import (
     rule,
     show_id,
 )
+from sid_connector_rules_dukcapil._index import family_column, is_none, is_set, pick, repeated, where
+
+
+def _kk_classes(ctx: RuleContext) -> list[str]:
+    """``ids.classify_kk`` of every family's ``no_kk``, aligned with ``village.keluarga``.
+
+    The usual answer, every number REAL, is proven for the whole column at once: all values are 16-character
+    strings whose concatenation is decimal digits and whose first digits are 1-9 (what ``[1-9]\\d{15}`` says).
+    """
+
+    def build() -> list[str]:
+        numbers = family_column(ctx, "no_kk")
+        if all(type(n) is str for n in set(numbers)) and set(map(len, numbers)) <= {16}:
+            joined = "".join(numbers)
+            if joined.isdecimal() and set(joined[::16]) <= _NONZERO:
+                return [ids.REAL] * len(numbers)
+        classes = {n: ids.classify_kk(n) for n in set(numbers)}
+        return list(map(classes.__getitem__, numbers))
+
+    return ctx.memo("dukcapil.kk_classes", build)
+
+
+_NONZERO = frozenset("123456789")
+
+
+def _class_rows(ctx: RuleContext, cls: str) -> list[int]:
+    """Indexes (in ``village.keluarga`` order) of the families whose ``no_kk`` class is ``cls``."""
+    classes = _kk_classes(ctx)
+    return where(map(cls.__eq__, classes)) if cls in classes else []
+
+
+def _families_of_class(ctx: RuleContext, cls: str) -> list[tuple[str, Any]]:
+    """``(key, family)`` of the families whose ``no_kk`` class is ``cls``."""
+    rows = _class_rows(ctx, cls)
+    return pick(list(ctx.village.keluarga.items()), rows) if rows else []
+
 
 _SIAK = "SIAK guidance \"kombinasi variabel kode wilayah, tanggal pencatatan dan nomor seri keluarga\" (secondary)"
 
@@ -35,11 +73,13 @@ _SIAK = "SIAK guidance \"kombinasi variabel kode wilayah, tanggal pencatatan dan
     entity="keluarga",
 )
 def kk_format(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, k in v.keluarga.items():
-        if ids.classify_kk(k.no_kk) == ids.MALFORMED:
-            yield r.finding(key, "Nomor KK kosong atau tidak valid (bukan 16 angka).",
-                            "KK number empty or invalid (not 16 digits).", record=k)
-    for key, p in ctx.residents:
+    for key, k in _families_of_class(ctx, ids.MALFORMED):
+        yield r.finding(key, "Nomor KK kosong atau tidak valid (bukan 16 angka).",
+                        "KK number empty or invalid (not 16 digits).", record=k)
+    previous = ctx.column("no_kk_sebelumnya")
+    if previous.count(None) == len(previous):
+        return
+    for key, p in pick(ctx.residents, where(is_set(previous))):
         if empty(p.no_kk_sebelumnya):
             continue
         if ids.classify_kk(ids.norm_id(p.no_kk_sebelumnya)) == ids.MALFORMED:
@@ -61,9 +101,10 @@ def kk_format(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     entity="keluarga",
 )
 def kk_temp(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    check_code = kode_desa_usable(ctx)
-    for key, k in v.keluarga.items():
-        if ids.classify_kk(k.no_kk) != ids.TEMP or not active_family(ctx, k, key):
+    temporary = _families_of_class(ctx, ids.TEMP)
+    check_code = temporary and kode_desa_usable(ctx)
+    for key, k in temporary:
+        if not active_family(ctx, k, key):
             continue
         mismatch = check_code and ids.temp_village_code(k.no_kk) != ctx.kode_desa
         yield r.finding(key, f"Nomor KK sementara {show_id(k.no_kk)}" + ("; kode desa tidak cocok." if mismatch
@@ -83,13 +124,31 @@ def kk_temp(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     entity="keluarga",
 )
 def kk_date(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, k in v.keluarga.items():
-        if ids.classify_kk(k.no_kk) != ids.REAL:
-            continue
+    for key, k in _kk_date_candidates(ctx):
         recorded = ids.kk_date(k.no_kk, ctx.ref_date)
         if recorded is None or recorded > ctx.ref_date:
             yield r.finding(key, f"Nomor KK {show_id(k.no_kk)}: bagian tanggal tidak wajar.",
                             f"KK number {show_id(k.no_kk)}: implausible date part.", record=k)
+
+
+def _kk_date_candidates(ctx: RuleContext) -> list[tuple[str, Any]]:
+    """REAL families whose date digits (7-12) are no plausible date, judged once per distinct date block."""
+    rows = _class_rows(ctx, ids.REAL)
+    numbers = pick(family_column(ctx, "no_kk"), rows)
+    blocks = list(map(_DATE_DIGITS, numbers))
+    sample = dict(zip(blocks, numbers, strict=True))  # one number per block: ids.kk_date reads only the block
+    bad = {block for block, no_kk in sample.items() if _implausible(ids.kk_date(no_kk, ctx.ref_date), ctx)}
+    if not bad:
+        return []
+    return pick(list(ctx.village.keluarga.items()), pick(rows, where(map(bad.__contains__, blocks))))
+
+
+_DATE_DIGITS = itemgetter(slice(6, 12))
+_PREFIX = itemgetter(slice(0, 6))
+
+
+def _implausible(recorded: Any, ctx: RuleContext) -> bool:
+    return recorded is None or recorded > ctx.ref_date
 
 
 @rule(
@@ -107,8 +166,12 @@ def kk_region(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     if not kode_desa_usable(ctx):
         return
     home = ctx.kode_desa[:6]
-    for key, k in v.keluarga.items():
-        if ids.classify_kk(k.no_kk) == ids.REAL and k.no_kk[:6] != home:
+    rows = _class_rows(ctx, ids.REAL)
+    prefixes = list(map(_PREFIX, pick(family_column(ctx, "no_kk"), rows)))
+    if set(prefixes) <= {home}:
+        return
+    for key, k in pick(list(v.keluarga.items()), pick(rows, where(map(home.__ne__, prefixes)))):
+        if k.no_kk[:6] != home:
             yield r.finding(key, "KK diterbitkan di kecamatan lain: keluarga pindah datang tanpa KK baru, atau "
                             "kode lama sebelum pemekaran.",
                             "KK issued in another kecamatan: the family moved in without a new KK, or an old code "
@@ -126,6 +189,8 @@ def kk_region(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     entity="keluarga",
 )
 def kk_unique(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
+    if not repeated(family_column(ctx, "no_kk")) - {"", "0"}:
+        return
     groups: dict[str, list[str]] = {}
     for key, k in v.keluarga.items():
         if k.no_kk and k.no_kk != "0":
@@ -149,6 +214,8 @@ def kk_unique(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     source="SIAK guidance \"setiap penduduk dicatat hanya pada 1 KK\" (secondary)",
 )
 def kk_one_per_person(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
+    if not ctx.other_villages and not repeated(ctx.column("nik", hidup=True)):
+        return  # a NIK in two families here is a NIK held by two HIDUP residents
     classes = nik_classes(ctx)
     # Only NIKs held by two HIDUP rows here, or also present elsewhere, can be in two families.
     ours = [(key, p) for key, p in ctx.hidup if classes[key] == ids.REAL]
@@ -185,7 +252,10 @@ def kk_one_per_person(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Fin
     "struktur_tabel/2023_12_22_015242_create_tweb_penduduk_table.php (id_kk nullable, v2410.0.0)",
 )
 def kk_penduduk_lepas(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for key, p in ctx.hidup:
+    id_kk = ctx.column("id_kk", hidup=True)
+    if None not in id_kk:
+        return
+    for key, p in pick(ctx.hidup, where(is_none(id_kk))):
         if p.status == 1 and family_key_of_penduduk(p) is None:
             yield r.finding(key, "Penduduk tetap tanpa KK.", "Permanent resident without a KK.", record=p)
 
