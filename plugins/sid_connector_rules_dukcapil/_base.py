@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import compress, count, repeat
-from operator import attrgetter, is_, itemgetter, ne
+from operator import is_, itemgetter, ne, not_
 from typing import Any
 
 from sid_connector.privacy import mask_id
-from sid_connector.rules.model import WIDE_COLUMNS, Finding, Role, Rule, RuleContext, Severity
+from sid_connector.rules.model import Finding, Role, Rule, RuleContext, Severity
 from sid_connector.village import VillageData
 from sid_connector_rules_dukcapil import ids
 
@@ -94,50 +94,9 @@ def norm_text(value: str | None) -> str:
     return _SPACES.sub(" ", (value or "").strip().upper())
 
 
-PACK_COLUMNS: tuple[str, ...] = tuple(
-    name for name in (
-        "id_cluster", "ayah_nik", "ibu_nik", "akta_perkawinan", "tanggalperkawinan", "akta_perceraian",
-        "tanggalperceraian", "tanggal_cetak_ktp", "dokumen_kitas", "email", "telegram", "tag_id_card",
-    ) if name not in WIDE_COLUMNS
-)
-"""Resident columns this pack's rules read that the context does not extract in its wide pass."""
-
-_HIDUP = frozenset((1, None))
-
-
-def pack_column(ctx: RuleContext, name: str, *, hidup: bool = False) -> list[Any]:
-    """``ctx.column(name, hidup=...)``; the :data:`PACK_COLUMNS` are read together in one pass instead.
-
-    Reading one attribute of 100,000 records costs a cache miss per record; reading a dozen in the same
-    pass costs little more than one, so the pack's extra columns share a pass.
-    """
-    if name not in PACK_COLUMNS:
-        return ctx.column(name, hidup=hidup)
-    full = _pack_columns(ctx)[name]
-    if not hidup:
-        return full
-    return ctx.memo(f"dukcapil.column:{name}:hidup", lambda: list(compress(full, hidup_mask(ctx))))
-
-
-def hidup_mask(ctx: RuleContext) -> list[bool]:
-    """For each of ``ctx.residents``: is it HIDUP (the same test as ``ctx.hidup``)?"""
-    return ctx.memo("dukcapil.hidup_mask", lambda: list(map(_HIDUP.__contains__, ctx.column("status_dasar"))))
-
-
-def _pack_columns(ctx: RuleContext) -> dict[str, list[Any]]:
-    def build() -> dict[str, list[Any]]:
-        people = ctx.people
-        if not people or not PACK_COLUMNS:
-            return {name: [] for name in PACK_COLUMNS}
-        rows = zip(*map(attrgetter(*PACK_COLUMNS), people), strict=True)
-        return {name: list(values) for name, values in zip(PACK_COLUMNS, rows, strict=True)}
-
-    return ctx.memo("dukcapil.pack_columns", build)
-
-
 def distinct(ctx: RuleContext, name: str, *, hidup: bool = False) -> set[Any]:
     """The distinct values of a resident column, built once per run and shared by the rules that ask."""
-    return ctx.memo(f"dukcapil.distinct:{name}:{hidup}", lambda: set(pack_column(ctx, name, hidup=hidup)))
+    return ctx.memo(f"dukcapil.distinct:{name}:{hidup}", lambda: set(ctx.column(name, hidup=hidup)))
 
 
 def rows_where(ctx: RuleContext, column: str, values: Iterable[Any], *, hidup: bool = True) -> list[Any]:
@@ -146,7 +105,7 @@ def rows_where(ctx: RuleContext, column: str, values: Iterable[Any], *, hidup: b
     The column is tested at C speed first, so a clean village costs no Python-level loop.
     """
     wanted = frozenset(values)
-    col = pack_column(ctx, column, hidup=hidup)
+    col = ctx.column(column, hidup=hidup)
     if wanted.isdisjoint(col):
         return []
     rows = ctx.hidup if hidup else ctx.residents
@@ -155,7 +114,7 @@ def rows_where(ctx: RuleContext, column: str, values: Iterable[Any], *, hidup: b
 
 def rows_with(ctx: RuleContext, column: str, *, hidup: bool = True) -> list[Any]:
     """``(key, record)`` of residents whose ``column`` is set (not None); cheap when nobody has it."""
-    col = pack_column(ctx, column, hidup=hidup)
+    col = ctx.column(column, hidup=hidup)
     if col.count(None) == len(col):
         return []
     rows = ctx.hidup if hidup else ctx.residents
@@ -167,13 +126,18 @@ def indices(flags: Iterable[Any]) -> list[int]:
     return list(compress(count(), flags))
 
 
-def suspect_rows(columns: Sequence[Sequence[Any]], judge: Callable[..., bool]) -> list[int]:
+def suspect_rows(
+    columns: Sequence[Sequence[Any]], judge: Callable[..., bool], *, combos: set[tuple[Any, ...]] | None = None
+) -> list[int]:
     """Rows whose combination of values ``judge`` flags, judging each distinct combination once.
 
     Coded columns have few distinct combinations, so a clean village costs one ``set(zip(...))`` and no
     per-row Python code; ``judge`` must flag every combination that can produce a finding (a superset).
+    Pass ``combos`` (that set, kept by the caller) when several rules judge the same columns.
     """
-    flagged = {combo for combo in set(zip(*columns, strict=True)) if judge(*combo)}
+    if combos is None:
+        combos = set(zip(*columns, strict=True))
+    flagged = {combo for combo in combos if judge(*combo)}
     if not flagged:
         return []
     return indices(map(flagged.__contains__, zip(*columns, strict=True)))
@@ -183,31 +147,39 @@ def _ascii_digits(text: str) -> bool:
     return text.isascii() and text.encode("ascii").isdigit()
 
 
-def classify_niks(values: Sequence[Any]) -> list[str]:
-    """``ids.classify_nik`` of every value, in order; a column of REAL NIKs is recognised without a per-value loop.
+def any_none(values: Iterable[Any]) -> bool:
+    """``None in values`` by identity: ``in`` would call a record's Python ``__eq__`` once per element."""
+    return any(map(is_, values, repeat(None)))
 
-    REAL means 16 ASCII-or-Unicode decimal digits, the first in 1-9: when every value has 16 characters, the
-    concatenation is checked once and only values with a non-ASCII-digit or a leading ``0`` are classified
-    one by one.
+
+def classify_niks(values: Sequence[Any]) -> list[str]:
+    """``ids.classify_nik`` of every value, in order; REAL NIKs are recognised without a per-value loop.
+
+    REAL means 16 ASCII-or-Unicode decimal digits, the first in 1-9: the 16-character text values are
+    concatenated and checked once; only the other values and those with a non-ASCII-digit or a leading ``0``
+    are classified one by one.
     """
-    n = len(values)
-    if n == 0:
-        return []
     try:
-        if None in values or set(map(len, values)) != {16}:
-            return list(map(ids.classify_nik, values))
-    except TypeError:  # not text: classify_nik decides (and raises) exactly as before
+        fits = list(map((16).__eq__, map(len, values)))
+    except TypeError:  # None or not text
+        fits = [type(value) is str and len(value) == 16 for value in values]
+    classes = [ids.REAL] * len(values)
+    odd = indices(map(not_, fits))
+    where = indices(fits) if odd else None  # positions of the 16-character values, when not all are
+    chosen = [values[i] for i in where] if where is not None else values
+    try:
+        joined = "".join(chosen)
+    except TypeError:  # a 16-long value that is not text: classify_nik decides (and raises) as before
         return list(map(ids.classify_nik, values))
-    joined = "".join(values)
-    classes = [ids.REAL] * n
-    odd: set[int] = set()
+    suspect: set[int] = set()
     if not _ascii_digits(joined):
-        odd.update(i for i, value in enumerate(values) if not _ascii_digits(value))
+        suspect.update(k for k, value in enumerate(chosen) if not _ascii_digits(value))
     firsts = joined[::16]
     at = firsts.find("0")
     while at != -1:
-        odd.add(at)
+        suspect.add(at)
         at = firsts.find("0", at + 1)
+    odd.extend(where[k] if where is not None else k for k in suspect)
     for i in odd:
         classes[i] = ids.classify_nik(values[i])
     return classes
@@ -215,7 +187,7 @@ def classify_niks(values: Sequence[Any]) -> list[str]:
 
 def nik_class_column(ctx: RuleContext) -> list[str]:
     """Each resident's NIK class, aligned with ``ctx.residents``; computed once per run."""
-    return ctx.memo("dukcapil.nik_class_col", lambda: classify_niks(pack_column(ctx, "nik")))
+    return ctx.memo("dukcapil.nik_class_col", lambda: classify_niks(ctx.column("nik")))
 
 
 def all_niks_real(ctx: RuleContext) -> bool:
@@ -233,7 +205,7 @@ def hidup_nik_classes(ctx: RuleContext) -> list[str]:
     def build() -> list[str]:
         if all_niks_real(ctx):
             return [ids.REAL] * len(ctx.hidup)
-        return classify_niks(pack_column(ctx, "nik", hidup=True))
+        return classify_niks(ctx.column("nik", hidup=True))
 
     return ctx.memo("dukcapil.hidup_nik_class", build)
 
@@ -257,8 +229,8 @@ class RealNiks:
     mask: list[bool] | None  # over ctx.hidup; None when every HIDUP resident is REAL
 
     def column(self, ctx: RuleContext, name: str) -> list[Any]:
-        """``pack_column(ctx, name, hidup=True)`` restricted to these rows."""
-        values = pack_column(ctx, name, hidup=True)
+        """``ctx.column(name, hidup=True)`` restricted to these rows."""
+        values = ctx.column(name, hidup=True)
         if self.mask is None:
             return values
         return ctx.memo(f"dukcapil.real_col:{name}", lambda: list(compress(values, self.mask)))
@@ -269,7 +241,7 @@ def real_niks(ctx: RuleContext) -> RealNiks:
 
     def build() -> RealNiks:
         classes = hidup_nik_classes(ctx)
-        niks = pack_column(ctx, "nik", hidup=True)
+        niks = ctx.column("nik", hidup=True)
         if _only(classes, ids.REAL):
             return RealNiks(ctx.hidup, niks, "".join(niks), None)
         mask = [cls == ids.REAL for cls in classes]
@@ -356,7 +328,7 @@ def born_ordinals(ctx: RuleContext) -> list[int]:
     """``tanggallahir.toordinal()`` of each HIDUP resident, :data:`NO_DATE` where it is not set."""
 
     def build() -> list[int]:
-        born = pack_column(ctx, "tanggallahir", hidup=True)
+        born = ctx.column("tanggallahir", hidup=True)
         if None not in born:
             try:
                 return list(map(date.toordinal, born))
@@ -384,27 +356,75 @@ def born_by(ref: date, years: int) -> int:
 
 
 def blank_values(ctx: RuleContext, column: str, *, hidup: bool = True) -> frozenset[Any]:
-    """The distinct values of ``column`` that are RULES.md-empty (``None`` included); judged once per value."""
+    """The values of ``column`` that are RULES.md-empty (``None`` included); only blank-looking text is judged.
+
+    A date or number is never empty, and text is empty only when it strips to nothing or ``-``: the column is
+    checked with C-level maps, without hashing every value.
+    """
 
     def build() -> frozenset[Any]:
-        distinct = set(pack_column(ctx, column, hidup=hidup))
-        distinct.discard(None)
-        try:
-            stripped = set(map(str.strip, distinct))
-        except TypeError:  # not all text: judge each value
-            return frozenset({None} | {value for value in distinct if empty(value)})
-        if "" not in stripped and "-" not in stripped:
+        values = ctx.column(column, hidup=hidup)
+        filled = list(filter(None, values))  # drops None and "" (and other falsy values: judged below)
+        falsy = len(values) - len(filled) - values.count(None)
+        kinds = set(map(type, filled))
+        if kinds <= _NEVER_EMPTY and not falsy:
             return frozenset({None})
-        return frozenset({None} | {value for value in distinct if empty(value)})
+        if kinds <= {str} and not falsy:
+            stripped = list(map(str.strip, filled))
+            if "" not in stripped and "-" not in stripped:
+                return frozenset({None})
+        return frozenset({None} | {value for value in set(values) if empty(value)})
 
     return ctx.memo(f"dukcapil.blank:{column}:{hidup}", build)
+
+
+@dataclass(frozen=True, slots=True)
+class JoinedText:
+    """A text column's truthy values joined with newlines, for searches over the whole column at once.
+
+    ``joined`` is None when some value is not text or holds a newline itself (then rules look row by row);
+    otherwise value boundaries are exactly the newlines.
+    """
+
+    joined: str | None
+    filled: int  # how many values are truthy (not None, not "")
+    total: int
+
+    def has_value(self, value: str) -> bool | None:
+        """Is some value exactly ``value`` (no newline in it)? None when only a per-row look can tell."""
+        if self.joined is None:
+            return None
+        text = self.joined
+        return text == value or text.startswith(value + "\n") or text.endswith("\n" + value) or (
+            f"\n{value}\n" in text
+        )
+
+
+def joined_text(ctx: RuleContext, name: str) -> JoinedText:
+    """:class:`JoinedText` of a HIDUP text column (names), built once per run."""
+
+    def build() -> JoinedText:
+        values = ctx.column(name, hidup=True)
+        filled = list(filter(None, values))
+        try:
+            joined: str | None = "\n".join(filled)
+        except TypeError:
+            joined = None
+        if joined is not None and joined.count("\n") != max(len(filled) - 1, 0):
+            joined = None
+        return JoinedText(joined, len(filled), len(values))
+
+    return ctx.memo(f"dukcapil.joined:{name}", build)
+
+
+_NEVER_EMPTY = frozenset((date, datetime, int, float))
 
 
 def blank_flags(ctx: RuleContext, column: str, *, hidup: bool = True) -> list[bool]:
     """For each row: is ``column`` RULES.md-empty? (``empty()`` per row, at C speed.)"""
 
     def build() -> list[bool]:
-        values = pack_column(ctx, column, hidup=hidup)
+        values = ctx.column(column, hidup=hidup)
         blanks = blank_values(ctx, column, hidup=hidup)
         if blanks == {None}:
             return list(map(is_, values, repeat(None)))
@@ -467,9 +487,9 @@ def latest_events(ctx: RuleContext) -> list[Any]:
 
     def build() -> list[Any]:
         index = ctx.events_by_person
-        found = list(map(index.get, zip(repeat("id"), pack_column(ctx, "id"))))
-        if None in found:
-            niks = pack_column(ctx, "nik")
+        found = list(map(index.get, zip(repeat("id"), ctx.column("id"))))
+        if None in found:  # lists and None only: a C-level scan
+            niks = ctx.column("nik")
             for i in indices(map(is_, found, repeat(None))):
                 if niks[i]:
                     found[i] = index.get(("nik", niks[i]))
@@ -480,11 +500,9 @@ def latest_events(ctx: RuleContext) -> list[Any]:
     return ctx.memo("dukcapil.latest_events", build)
 
 
-def event_codes(ctx: RuleContext) -> set[Any]:
-    """The distinct ``log_penduduk.kode_peristiwa`` values of the village."""
-    return ctx.memo(
-        "dukcapil.event_codes", lambda: set(map(attrgetter("kode_peristiwa"), ctx.village.peristiwa.values()))
-    )
+def event_values(ctx: RuleContext, name: str) -> set[Any]:
+    """The distinct values of a ``log_penduduk`` column (e.g. ``kode_peristiwa``), built once per run."""
+    return ctx.memo(f"dukcapil.event_values:{name}", lambda: set(ctx.event_column(name)))
 
 
 def latest_event(ctx: RuleContext, penduduk: Any) -> Any:

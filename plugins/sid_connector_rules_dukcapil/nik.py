@@ -29,7 +29,6 @@ from sid_connector_rules_dukcapil._base import (
     nik_date_mismatches,
     nik_slices,
     norm_text,
-    pack_column,
     real_niks,
     rows_where,
     rows_with,
@@ -347,7 +346,7 @@ def nik_unique(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
 
 def _repeated_niks(ctx: RuleContext) -> bool:
     """Some REAL or TEMP NIK is held by two rows (any status); one set of the column decides the clean case."""
-    niks = pack_column(ctx, "nik")
+    niks = ctx.column("nik")
     if all_niks_real(ctx):
         return len(set(niks)) < len(niks)
     kept = [nik for nik, cls in zip(niks, nik_class_column(ctx), strict=True) if cls in (ids.REAL, ids.TEMP)]
@@ -387,10 +386,10 @@ def nik_parent_format(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Fin
 
 def _parent_suspects(ctx: RuleContext) -> list[int]:
     """HIDUP rows whose ayah_nik/ibu_nik is MALFORMED or equals the own NIK (a superset of the findings)."""
-    own = pack_column(ctx, "nik", hidup=True)
+    own = ctx.column("nik", hidup=True)
     found: set[int] = set()
     for column in ("ayah_nik", "ibu_nik"):
-        values = pack_column(ctx, column, hidup=True)
+        values = ctx.column(column, hidup=True)
         if values.count(None) == len(values):
             continue
         distinct = list(set(values) - {None})

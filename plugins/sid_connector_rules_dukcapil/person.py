@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from itertools import repeat
 from operator import attrgetter, is_, is_not, or_
@@ -19,15 +19,17 @@ from sid_connector_rules_dukcapil._base import (
     KASI_PEM,
     SEKDES,
     WARNING,
+    JoinedText,
+    any_none,
     blank_flags,
     born_by,
     born_ordinals,
     distinct,
     empty,
-    event_codes,
+    event_values,
     indices,
+    joined_text,
     latest_events,
-    pack_column,
     rows_where,
     rows_with,
     rule,
@@ -56,10 +58,10 @@ _STATUS_OF_EVENT = {1: 1, 2: 2, 3: 3, 4: 4, 5: 1, 6: 6}
 )
 def per_status_log_sync(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     latest = latest_events(ctx)
-    codes = [None if e is None else e.kode_peristiwa for e in latest] if None in latest else list(
+    codes = [None if e is None else e.kode_peristiwa for e in latest] if any_none(latest) else list(
         map(attrgetter("kode_peristiwa"), latest)
     )
-    for i in suspect_rows([pack_column(ctx, "status_dasar"), codes], _status_disagrees):
+    for i in suspect_rows([ctx.column("status_dasar"), codes], _status_disagrees):
         key, p = ctx.residents[i]
         status = p.status_dasar if p.status_dasar is not None else 1
         event = latest[i]
@@ -84,7 +86,7 @@ def _status_disagrees(status_dasar: Any, kode: Any) -> bool:
     entity="peristiwa",
 )
 def per_log_null(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    if None not in event_codes(ctx):
+    if None not in event_values(ctx, "kode_peristiwa"):
         return
     for key, e in v.peristiwa.items():
         if e.kode_peristiwa is None:
@@ -103,7 +105,7 @@ def per_log_null(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]
     entity="peristiwa",
 )
 def per_log_unknown(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    if event_codes(ctx) <= _STATUS_OF_EVENT.keys() | {None}:
+    if event_values(ctx, "kode_peristiwa") <= _STATUS_OF_EVENT.keys() | {None}:
         return
     for key, e in v.peristiwa.items():
         if e.kode_peristiwa is not None and e.kode_peristiwa not in _STATUS_OF_EVENT:
@@ -131,7 +133,7 @@ def _loc(found: tuple[str, Any] | None) -> tuple[str | None, str | None, str | N
 )
 def per_log_missing(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     latest = latest_events(ctx)
-    if None not in latest:
+    if not any_none(latest):
         return
     for i in indices(map(is_, latest, repeat(None))):
         key, p = ctx.residents[i]
@@ -153,6 +155,9 @@ def per_dob_missing(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findi
             yield r.finding(key, "Tanggal lahir kosong.", "Birth date is empty.", record=p)
 
 
+_CODED = frozenset(("sex", "agama_id", "pendidikan_kk_id", "pekerjaan_id", "golongan_darah_id", "status_kawin",
+                    "warganegara_id"))
+_NAMES = frozenset(("nama", "nama_ayah", "nama_ibu"))
 _REQUIRED = ("nama", "sex", "tempatlahir", "agama_id", "pendidikan_kk_id", "pekerjaan_id", "golongan_darah_id",
              "status_kawin", "warganegara_id", "nama_ayah", "nama_ibu")
 
@@ -170,14 +175,18 @@ _REQUIRED = ("nama", "sex", "tempatlahir", "agama_id", "pendidikan_kk_id", "peke
 def per_required_null(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     missing_by_row: dict[int, list[str]] = {}
     for column in _REQUIRED:
-        if None not in (seen := distinct(ctx, column)) and "-" not in seen:  # one set per column, shared
-            continue
-        values = pack_column(ctx, column, hidup=True)
+        if column in _CODED and None not in (seen := distinct(ctx, column)) and "-" not in seen:
+            continue  # the set PER-ENUM builds anyway
+        if column in _NAMES and (text := joined_text(ctx, column)).filled == text.total and (
+            text.has_value("-") is False
+        ):
+            continue  # the joined names PER-NAME-CHARS reads anyway: no None, no "" and no "-"
+        values = ctx.column(column, hidup=True)
         if None in values or "-" in values:
             for i, value in enumerate(values):
                 if value is None or value == "-":
                     missing_by_row.setdefault(i, []).append(column)
-    kk_level = pack_column(ctx, "kk_level", hidup=True)
+    kk_level = ctx.column("kk_level", hidup=True)
     if None in distinct(ctx, "kk_level") and None in kk_level:
         for i in indices(map(is_, kk_level, repeat(None))):
             p = ctx.hidup[i][1]
@@ -254,7 +263,7 @@ def per_enum(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     for column, allowed in enums.items():
         odd = distinct(ctx, column) - allowed - {None}  # a set difference per column; rows visited only if needed
         if odd:
-            values = pack_column(ctx, column)
+            values = ctx.column(column)
             for i, value in enumerate(values):
                 if value in odd:
                     bad_by_row.setdefault(i, []).append(f"{column}={value}")
@@ -262,18 +271,31 @@ def per_enum(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
         key, p = ctx.residents[i]
         text = ", ".join(bad_by_row[i])
         yield r.finding(key, f"Kode tidak dikenal: {text}.", f"Unknown codes: {text}.", record=p)
-    for key, k in v.keluarga.items():
-        if k.kelas_sosial is not None and k.kelas_sosial not in _KELAS_SOSIAL:
-            yield r.finding(key, f"Kode tidak dikenal: kelas_sosial={k.kelas_sosial}.",
-                            f"Unknown code: kelas_sosial={k.kelas_sosial}.", record=k, entity="keluarga")
-    for key, e in v.peristiwa.items():
-        if e.ref_pindah is not None and e.ref_pindah not in _REF_PINDAH:
-            yield r.finding(key, f"Kode tidak dikenal: ref_pindah={e.ref_pindah}.",
-                            f"Unknown code: ref_pindah={e.ref_pindah}.", record=e, entity="peristiwa")
-    for key, e in v.peristiwa_keluarga.items():
-        if e.id_peristiwa is not None and e.id_peristiwa not in _FAMILY_EVENTS:
-            yield r.finding(key, f"Kode tidak dikenal: id_peristiwa={e.id_peristiwa}.",
-                            f"Unknown code: id_peristiwa={e.id_peristiwa}.", record=e, entity="peristiwa_keluarga")
+    yield from _odd_codes(r, v, ctx)
+
+
+def _odd_codes(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
+    """PER-ENUM on families and event logs; each table is read once at C speed and walked only when needed."""
+    if not _all_known(v.keluarga, "kelas_sosial", _KELAS_SOSIAL):
+        for key, k in v.keluarga.items():
+            if k.kelas_sosial is not None and k.kelas_sosial not in _KELAS_SOSIAL:
+                yield r.finding(key, f"Kode tidak dikenal: kelas_sosial={k.kelas_sosial}.",
+                                f"Unknown code: kelas_sosial={k.kelas_sosial}.", record=k, entity="keluarga")
+    if not event_values(ctx, "ref_pindah") <= _REF_PINDAH | {None}:
+        for key, e in v.peristiwa.items():
+            if e.ref_pindah is not None and e.ref_pindah not in _REF_PINDAH:
+                yield r.finding(key, f"Kode tidak dikenal: ref_pindah={e.ref_pindah}.",
+                                f"Unknown code: ref_pindah={e.ref_pindah}.", record=e, entity="peristiwa")
+    if not _all_known(v.peristiwa_keluarga, "id_peristiwa", _FAMILY_EVENTS):
+        for key, e in v.peristiwa_keluarga.items():
+            if e.id_peristiwa is not None and e.id_peristiwa not in _FAMILY_EVENTS:
+                yield r.finding(key, f"Kode tidak dikenal: id_peristiwa={e.id_peristiwa}.",
+                                f"Unknown code: id_peristiwa={e.id_peristiwa}.", record=e,
+                                entity="peristiwa_keluarga")
+
+
+def _all_known(records: Any, column: str, allowed: frozenset[int]) -> bool:
+    return set(map(attrgetter(column), records.values())) <= allowed | {None}
 
 
 _NAME = re.compile(r"[A-Za-z '.,\-]+")
@@ -296,8 +318,8 @@ def per_name_chars(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
     match = _NAME.fullmatch
     suspects = set(_naming_suspects(ctx))
     for column in ("nama", "nama_ayah", "nama_ibu"):
-        names = pack_column(ctx, column, hidup=True)
-        if not _names_clean(names):
+        if not _names_clean(joined_text(ctx, column)):
+            names = ctx.column(column, hidup=True)
             suspects.update(i for i, name in enumerate(names) if name and not match(name))
     for i in sorted(suspects):
         key, p = ctx.hidup[i]
@@ -315,9 +337,16 @@ def per_name_chars(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
 
 def _naming_suspects(ctx: RuleContext) -> list[int]:
     """HIDUP rows born on or after 2022-01-01 whose nama is over 60 characters or a single word."""
-    born_ord, names = born_ordinals(ctx), pack_column(ctx, "nama", hidup=True)
+    born_ord, names = born_ordinals(ctx), ctx.column("nama", hidup=True)
+    young = indices(map(born_by(_NAMING_RULES_FROM, 0).__le__, born_ord))
+    young_names = list(filter(None, map(names.__getitem__, young)))
+    try:  # the usual case, judged with C-level maps: every young name is short and has two words
+        if max(map(len, young_names), default=0) <= 60 and min(map(len, map(str.split, young_names)), default=2) > 1:
+            return []
+    except TypeError:  # not text: the per-row check decides
+        pass
     return [
-        i for i in indices(map(born_by(_NAMING_RULES_FROM, 0).__le__, born_ord))
+        i for i in young
         if (name := names[i]) and (not isinstance(name, str) or len(name) > 60 or len(name.split()) < 2)
     ]
 
@@ -325,19 +354,12 @@ def _naming_suspects(ctx: RuleContext) -> list[int]:
 _NAME_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz '.,-"
 
 
-def _names_clean(values: list[Any]) -> bool:
-    """Every non-empty value matches ``_NAME``: the newline-joined column holds nothing but name characters."""
-    names = list(filter(None, values))
-    if not names:
-        return True
-    try:
-        joined = "\n".join(names)
-    except TypeError:  # not text: let the per-row check decide
-        return False
-    if not joined.isascii():
-        return False
-    rest = joined.encode("ascii").translate(None, _NAME_BYTES)  # deletes every allowed character at C speed
-    return rest.count(b"\n") == len(rest) == len(names) - 1
+def _names_clean(text: JoinedText) -> bool:
+    """Every non-empty value matches ``_NAME``: the joined column holds nothing but name characters."""
+    if text.joined is None or not text.joined.isascii():
+        return False  # let the per-row check decide
+    rest = text.joined.encode("ascii").translate(None, _NAME_BYTES)  # deletes every allowed character at C speed
+    return rest.count(b"\n") == len(rest) == max(text.filled - 1, 0)
 
 
 _UU_16_2019 = date(2019, 10, 15)
@@ -371,10 +393,10 @@ _AGE_19_DAYS = 19 * 366  # an age below 19 years is always fewer days than this
 
 def _maybe_married_young(ctx: RuleContext) -> list[tuple[str, Any]]:
     """Married HIDUP rows whose marriage date (else ref_date) is less than 19 * 366 days after their birth."""
-    married = indices(map(_MARRIED.__contains__, pack_column(ctx, "status_kawin", hidup=True)))
+    married = indices(map(_MARRIED.__contains__, ctx.column("status_kawin", hidup=True)))
     if not married:
         return []
-    born_ord, wed = born_ordinals(ctx), pack_column(ctx, "tanggalperkawinan", hidup=True)
+    born_ord, wed = born_ordinals(ctx), ctx.column("tanggalperkawinan", hidup=True)
     ref = ctx.ref_date
     return [ctx.hidup[i] for i in married if (wed[i] or ref).toordinal() - born_ord[i] < _AGE_19_DAYS]
 
@@ -391,7 +413,7 @@ def _maybe_married_young(ctx: RuleContext) -> list[tuple[str, Any]]:
     source=f"{_PENDUDUK}, switch on status_kawin",
 )
 def per_kawin_docs(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for i in suspect_rows(_marriage_columns(ctx), _docs_suspect):
+    for i in _marriage_suspects(ctx, _docs_suspect):
         key, p = ctx.hidup[i]
         kawin, cerai = p.tanggalperkawinan, p.tanggalperceraian
         remarried = kawin is not None and cerai is not None and cerai < kawin
@@ -409,15 +431,17 @@ def per_kawin_docs(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
         yield r.finding(key, why_id + ".", why_en + ".", record=p)
 
 
-def _marriage_columns(ctx: RuleContext) -> list[list[Any]]:
-    """status_kawin and, for each marriage/divorce column, whether it is empty (HIDUP rows)."""
-    return ctx.memo("dukcapil.marriage_columns", lambda: [
-        pack_column(ctx, "status_kawin", hidup=True),
+def _marriage_suspects(ctx: RuleContext, judge: Callable[..., bool]) -> list[int]:
+    """HIDUP rows whose status_kawin and emptiness of each marriage/divorce column ``judge`` flags."""
+    columns = ctx.memo("dukcapil.marriage_columns", lambda: [
+        ctx.column("status_kawin", hidup=True),
         blank_flags(ctx, "akta_perkawinan"),
         blank_flags(ctx, "tanggalperkawinan"),
         blank_flags(ctx, "akta_perceraian"),
         blank_flags(ctx, "tanggalperceraian"),
     ])
+    combos = ctx.memo("dukcapil.marriage_combos", lambda: set(zip(*columns, strict=True)))
+    return suspect_rows(columns, judge, combos=combos)
 
 
 def _docs_suspect(status: Any, no_akta_k: bool, no_kawin: bool, no_akta_c: bool, no_cerai: bool) -> bool:
@@ -445,7 +469,7 @@ def _belum_suspect(status: Any, no_akta_k: bool, no_kawin: bool, no_akta_c: bool
     source="OpenSID umum v2601.0.0 app/Models/Penduduk.php / StatusKawinSpesifikEnum (third-party copy)",
 )
 def per_kawin_belum_tercatat(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for i in suspect_rows(_marriage_columns(ctx), _belum_suspect):
+    for i in _marriage_suspects(ctx, _belum_suspect):
         key, p = ctx.hidup[i]
         if p.status_kawin == 2 and empty(p.akta_perkawinan) and p.tanggalperkawinan is None:
             yield r.finding(key, "Kawin belum tercatat.", "Marriage not registered.", record=p)
@@ -482,7 +506,7 @@ def _kb_sex() -> dict[int, int]:
 )
 def per_kb(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     kb_sex = _kb_sex()
-    for key, p in rows_with(ctx, "cara_kb_id"):
+    for key, p in _kb_suspects(ctx, kb_sex):
         if p.cara_kb_id is None:
             continue
         method_sex = kb_sex.get(p.cara_kb_id, 3)
@@ -492,6 +516,22 @@ def per_kb(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
         elif method_sex != 3 and p.sex is not None and method_sex != p.sex:
             yield r.finding(key, "Cara KB tidak sesuai jenis kelamin.",
                             "Contraceptive method does not fit the sex.", record=p)
+
+
+def _kb_suspects(ctx: RuleContext, kb_sex: dict[int, int]) -> list[tuple[str, Any]]:
+    """HIDUP rows with a cara_kb_id whose (method, status_kawin, sex) combination can be a PER-KB finding."""
+    methods = ctx.column("cara_kb_id", hidup=True)
+    rows = indices(map(is_not, methods, repeat(None)))
+    if not rows:
+        return []
+    columns = [methods, ctx.column("status_kawin", hidup=True), ctx.column("sex", hidup=True)]
+    picked = [list(map(col.__getitem__, rows)) for col in columns]
+
+    def judge(method: Any, status: Any, sex: Any) -> bool:
+        method_sex = kb_sex.get(method, 3)
+        return status != 2 or (method_sex != 3 and sex is not None and method_sex != sex)
+
+    return [ctx.hidup[rows[k]] for k in suspect_rows(picked, judge)]
 
 
 def wajib_ktp(p: Any, ref: date) -> bool | None:
@@ -507,10 +547,10 @@ def wajib_column(ctx: RuleContext) -> list[bool | None]:
     """:func:`wajib_ktp` of every HIDUP resident, aligned with ``ctx.hidup``, computed at C speed."""
 
     def build() -> list[bool | None]:
-        married = list(map(_MARRIED.__contains__, pack_column(ctx, "status_kawin", hidup=True)))
+        married = list(map(_MARRIED.__contains__, ctx.column("status_kawin", hidup=True)))
         born_ord = born_ordinals(ctx)
         wajib: list[bool | None] = list(map(or_, married, map(born_by(ctx.ref_date, 17).__ge__, born_ord)))
-        for i in indices(map(is_, pack_column(ctx, "tanggallahir", hidup=True), repeat(None))):
+        for i in indices(map(is_, ctx.column("tanggallahir", hidup=True), repeat(None))):
             wajib[i] = True if married[i] else None
         return wajib
 
@@ -529,10 +569,10 @@ def wajib_column(ctx: RuleContext) -> list[bool | None]:
     "(secondary)",
 )
 def per_wajib_ktp(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    rekam = pack_column(ctx, "status_rekam", hidup=True)
+    rekam = ctx.column("status_rekam", hidup=True)
     if 2 not in rekam and None not in rekam:
         return
-    columns = [pack_column(ctx, "warganegara_id", hidup=True), rekam, wajib_column(ctx)]
+    columns = [ctx.column("warganegara_id", hidup=True), rekam, wajib_column(ctx)]
     for i in suspect_rows(columns, lambda wn, rk, wajib: wn == 1 and rk in (2, None) and bool(wajib)):
         key, p = ctx.hidup[i]
         if p.warganegara_id == 1 and p.status_rekam in (2, None) and wajib_ktp(p, ctx.ref_date):
@@ -551,7 +591,7 @@ def per_wajib_ktp(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding
     "app/Models/Penduduk.php getWajibKTPAttribute() (v2410.1.0)",
 )
 def per_ktp_status(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    columns = [wajib_column(ctx), pack_column(ctx, "status_rekam", hidup=True), pack_column(ctx, "ktp_el", hidup=True)]
+    columns = [wajib_column(ctx), ctx.column("status_rekam", hidup=True), ctx.column("ktp_el", hidup=True)]
     for i in suspect_rows(columns, lambda *combo: bool(_ktp_problems(*combo))):
         key, p = ctx.hidup[i]
         problems = _ktp_problems(wajib_ktp(p, ctx.ref_date), p.status_rekam, p.ktp_el)
@@ -582,7 +622,7 @@ def _ktp_problems(wajib: bool | None, rekam: Any, ktp: Any) -> list[tuple[str, s
     source="OpenSID/OpenSID donjo-app/models/Penduduk_model.php validasi_data_penduduk() (v2410.0.0)",
 )
 def per_ktp_date_future(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    printed = pack_column(ctx, "tanggal_cetak_ktp", hidup=True)
+    printed = ctx.column("tanggal_cetak_ktp", hidup=True)
     if max(filter(None, printed), default=ctx.ref_date) <= ctx.ref_date:
         return
     for key, p in rows_with(ctx, "tanggal_cetak_ktp"):
@@ -623,7 +663,7 @@ def per_dpt_eligible(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Find
 def per_unique_contact(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     for column in ("email", "telegram", "tag_id_card"):
         groups: dict[str, list[tuple[str, Any]]] = {}
-        values = pack_column(ctx, column)
+        values = ctx.column(column)
         if values.count(None) == len(values):
             continue
         for i in indices(map(is_not, values, repeat(None))):

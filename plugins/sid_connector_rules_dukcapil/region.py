@@ -21,7 +21,6 @@ from sid_connector_rules_dukcapil._base import (
     SEKDES,
     WARNING,
     indices,
-    pack_column,
     rule,
     wilayah_api,
 )
@@ -184,7 +183,7 @@ def _located_where(ctx: RuleContext, suspect: Callable[[Any], bool]) -> Iterator
     ``suspect`` is asked once per distinct id_cluster (a village has a few hundred), so a clean village
     reads no record; the active-family set is only needed when a family is flagged.
     """
-    values = pack_column(ctx, "id_cluster", hidup=True)
+    values = ctx.column("id_cluster", hidup=True)
     flagged = {value for value in set(values) if suspect(value)}
     if flagged:
         hidup = ctx.hidup
@@ -271,7 +270,7 @@ def _dusun_with_rt(ctx: RuleContext) -> set[Any]:
     """Dusun that have a real RT, by their wilayah rows or by where HIDUP residents live."""
     blank = (None, "0", "-")
     with_rt = {w.dusun for w in ctx.village.wilayah.values() if w.rt not in blank}
-    dusun, rt = pack_column(ctx, "dusun", hidup=True), pack_column(ctx, "rt", hidup=True)
+    dusun, rt = ctx.column("dusun", hidup=True), ctx.column("rt", hidup=True)
     return with_rt | {d for d, t in set(zip(dusun, rt, strict=True)) if t not in blank}
 
 
@@ -330,9 +329,9 @@ def _populated(ctx: RuleContext) -> tuple[set[Any], set[tuple[Any, Any, Any]], s
     """Dusun, (dusun, rw, rt) and id_cluster values where HIDUP residents live; set operations on columns."""
 
     def build() -> tuple[set[Any], set[tuple[Any, Any, Any]], set[int]]:
-        dusun = pack_column(ctx, "dusun", hidup=True)
-        rts = set(zip(dusun, pack_column(ctx, "rw", hidup=True), pack_column(ctx, "rt", hidup=True), strict=True))
-        clusters = set(pack_column(ctx, "id_cluster", hidup=True))
+        dusun = ctx.column("dusun", hidup=True)
+        rts = set(zip(dusun, ctx.column("rw", hidup=True), ctx.column("rt", hidup=True), strict=True))
+        clusters = set(ctx.column("id_cluster", hidup=True))
         clusters.discard(None)
         return {d for d, _, _ in rts}, rts, clusters
 
