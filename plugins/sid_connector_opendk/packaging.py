@@ -167,7 +167,7 @@ RowFunction = Callable[[str, tuple], tuple[str, str]]
 
 def _compile_row(types: tuple[type, ...], desa_id: str) -> RowFunction | None:
     """An f-string function writing a row whose fields have exactly these ``types`` (``None`` if some type
-    has no fast form), and the tab-joined text values :data:`xlsx.NOT_PLAIN` must clear first.
+    has no fast form), and the tab-joined text values :func:`xlsx.plain_texts` must clear first.
 
     Generated source, as :mod:`dataclasses` does: an f-string is compiled once, where ``str.format`` parses
     its 1.6 KB template on every row. Only fixed markup, column letters and indexes go into the source;
@@ -239,10 +239,10 @@ class _RowWriter:
         if row is None:
             return None
         texts, xml = row(str(number), values)  # one int-to-str, not one per cell reference
-        return None if _not_plain(texts) else xml
+        return xml if _plain_texts(texts) else None
 
 
-_not_plain = xlsx.NOT_PLAIN.search
+_plain_texts = xlsx.plain_texts
 
 
 def _zip_overhead() -> int:

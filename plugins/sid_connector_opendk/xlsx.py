@@ -66,16 +66,10 @@ SHEET_HEAD = (
 SHEET_TAIL = b"</sheetData></worksheet>"
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPECIAL_CLASS = "[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
-_SPECIAL = re.compile(_SPECIAL_CLASS)
+_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 TEXT_SEPARATOR = "\t"
-NOT_PLAIN = re.compile(f"{_SPECIAL_CLASS}|{TEXT_SEPARATOR}{TEXT_SEPARATOR}")
-"""Finds something in ``TAB + TAB.join(texts) + TAB`` unless every text is non-empty and needs no escaping.
-
-A hit can be a false alarm (a text that starts or ends with a tab); it only sends the caller to its general
-path. A miss is exact: an empty text shows as two adjacent tabs, a special character as itself.
-"""
+_EMPTY_TEXT = TEXT_SEPARATOR * 2
 
 
 def column_letters(count: int) -> list[str]:
@@ -101,6 +95,15 @@ def xml_text(value: str) -> str:
 def needs_escape(values: Sequence[str]) -> bool:
     """Whether any value holds a character :func:`xml_text` must change (one regex scan per row)."""
     return _SPECIAL.search("".join(values)) is not None
+
+
+def plain_texts(joined: str) -> bool:
+    """Whether ``TAB + TAB.join(texts) + TAB`` shows every text non-empty and with nothing to escape.
+
+    Exact when true: an empty text shows as two adjacent tabs, a special character as itself. A text that
+    starts or ends with a tab gives a false "no", which only costs the caller its general path.
+    """
+    return _SPECIAL.search(joined) is None and _EMPTY_TEXT not in joined
 
 
 def cell_markup(ref: str, text: str) -> str:

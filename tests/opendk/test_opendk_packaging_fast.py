@@ -217,3 +217,23 @@ def test_error_mid_packing_ends_the_thread() -> None:
     with pytest.raises(RuntimeError, match="source broke"):
         list(build_zips(records(), DESA_ID))
     assert not deflate_threads()
+
+
+@pytest.mark.parametrize(
+    ("texts", "plain"),
+    [
+        (["SITI", "JL. 1", "-"], True),
+        (["SITI", "", "X"], False),  # an empty text
+        ([""], False),
+        (["A & B"], False),
+        (["<"], False),
+        (["a\x01"], False),
+        (["\ufffe"], False),
+        (["a\tb", " "], True),  # a tab inside a text is fine
+        (["a\t", "b"], False),  # at its edge it looks like an empty neighbour: a false alarm, never a miss
+        (["é 日本 🙂"], True),
+    ],
+)
+def test_plain_texts(texts: list[str], plain: bool) -> None:
+    sep = xlsx.TEXT_SEPARATOR
+    assert xlsx.plain_texts(sep + sep.join(texts) + sep) is plain
