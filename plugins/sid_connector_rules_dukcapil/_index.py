@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import compress, count, repeat
-from operator import attrgetter, eq, is_, is_not, ne
+from operator import and_, attrgetter, eq, is_, is_not, ne
 from typing import Any
 
 from sid_connector.rules.model import RuleContext
@@ -66,6 +66,29 @@ def repeated(values: Sequence[Any]) -> set[Any]:
 def first_of(keys: Sequence[Any], values: Sequence[Any]) -> dict[Any, Any]:
     """``{key: value}`` keeping the value of each key's first occurrence (a dict keeps the last)."""
     return dict(zip(reversed(keys), reversed(values), strict=True))
+
+
+def all_real(values: Sequence[Any]) -> bool:
+    """Is every value a REAL NIK/KK number (``[1-9]\\d{15}``, what ``ids.classify_nik`` calls REAL)?
+
+    Proven for the whole column at once: 16-character strings whose concatenation is decimal digits (``\\d`` and
+    ``str.isdecimal`` both mean Unicode category Nd) and whose first characters are 1-9.
+    """
+    if set(map(type, values)) != {str} or set(map(len, values)) != {16}:
+        return False
+    joined = "".join(values)
+    return joined.isdecimal() and set(joined[::16]) <= _NONZERO
+
+
+def real_flags(values: Sequence[Any]) -> list[bool]:
+    """``ids.classify_nik(value) == REAL`` for each value (None is MISSING), at C speed."""
+    texts = list(map(str, values))  # None becomes "None": not decimal, so not REAL either
+    flags = map(and_, map(eq, map(len, texts), repeat(16)), map(str.isdecimal, texts))
+    return list(map(and_, flags, map(str.startswith, texts, repeat(_NONZERO_PREFIXES))))
+
+
+_NONZERO = frozenset("123456789")
+_NONZERO_PREFIXES = tuple("123456789")
 
 
 def is_none(values: Iterable[Any]) -> Iterable[bool]:

@@ -26,11 +26,11 @@ from sid_connector_rules_dukcapil._base import (
     day,
     days_between,
     empty,
-    nik_classes,
     rows_where,
     rule,
 )
 from sid_connector_rules_dukcapil._index import (
+    all_real,
     birth_ordinals,
     empty_mask,
     event_list,
@@ -41,6 +41,7 @@ from sid_connector_rules_dukcapil._index import (
     is_set,
     ordinals,
     pick,
+    real_flags,
     sentinel,
     where,
 )
@@ -471,9 +472,9 @@ def evt_move_in(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
 def _move_in_suspects(ctx: RuleContext) -> list[bool]:
     """HIDUP residents whose NIK is not REAL, whose previous address is empty, or without ``id_kk``."""
     odd: Iterator[bool] = iter(empty_mask(ctx.column("alamat_sebelumnya")))
-    classes = nik_classes(ctx)
-    if set(classes.values()) != {ids.REAL}:
-        odd = map(or_, odd, map(ne, map(classes.__getitem__, ctx.village.penduduk), repeat(ids.REAL)))
+    niks = ctx.column("nik")
+    if not all_real(niks):
+        odd = map(or_, odd, map(not_, real_flags(niks)))
     id_kk = ctx.column("id_kk")
     if None in id_kk:
         odd = map(or_, odd, is_none(id_kk))

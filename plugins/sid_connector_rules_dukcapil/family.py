@@ -487,8 +487,8 @@ def _youngest_by_nik(ctx: RuleContext) -> dict[str, int]:
     """The latest birth day number among the residents (any status) holding each NIK; -1 when none is known."""
     niks, born = ctx.column("nik"), birth_ordinals(ctx)
     found = dict(zip(niks, born, strict=True))
-    twice = repeated(niks)
-    if twice:
+    if len(found) < len(niks):
+        twice = repeated(niks)
         rows = where(map(twice.__contains__, niks))
         for nik in twice:
             found[nik] = -1
@@ -560,8 +560,8 @@ def _generation_candidates(ctx: RuleContext, fams: Families) -> set[str]:
     source="domain inference",
 )
 def fam_parent_link(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    by_nik = ctx.by_nik
     for key, p in pick(ctx.hidup, _parent_link_candidates(ctx)):
+        by_nik = ctx.by_nik
         for nik, wrong_sex, text_id, text_en in (
             (p.ayah_nik, 2, "NIK ayah menunjuk perempuan.", "Father's NIK points to a woman."),
             (p.ibu_nik, 1, "NIK ibu menunjuk laki-laki.", "Mother's NIK points to a man."),

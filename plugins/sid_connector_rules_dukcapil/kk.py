@@ -21,29 +21,23 @@ from sid_connector_rules_dukcapil._base import (
     rule,
     show_id,
 )
-from sid_connector_rules_dukcapil._index import family_column, is_none, is_set, pick, repeated, where
+from sid_connector_rules_dukcapil._index import all_real, family_column, is_none, is_set, pick, repeated, where
 
 
 def _kk_classes(ctx: RuleContext) -> list[str]:
     """``ids.classify_kk`` of every family's ``no_kk``, aligned with ``village.keluarga``.
 
-    The usual answer, every number REAL, is proven for the whole column at once: all values are 16-character
-    strings whose concatenation is decimal digits and whose first digits are 1-9 (what ``[1-9]\\d{15}`` says).
+    The usual answer, every number REAL, is proven for the whole column at once (:func:`_index.all_real`).
     """
 
     def build() -> list[str]:
         numbers = family_column(ctx, "no_kk")
-        if all(type(n) is str for n in set(numbers)) and set(map(len, numbers)) <= {16}:
-            joined = "".join(numbers)
-            if joined.isdecimal() and set(joined[::16]) <= _NONZERO:
-                return [ids.REAL] * len(numbers)
+        if all_real(numbers):
+            return [ids.REAL] * len(numbers)
         classes = {n: ids.classify_kk(n) for n in set(numbers)}
         return list(map(classes.__getitem__, numbers))
 
     return ctx.memo("dukcapil.kk_classes", build)
-
-
-_NONZERO = frozenset("123456789")
 
 
 def _class_rows(ctx: RuleContext, cls: str) -> list[int]:
