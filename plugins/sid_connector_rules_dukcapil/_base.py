@@ -7,8 +7,8 @@ from calendar import monthrange
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import compress, count, repeat
-from operator import is_, itemgetter, ne, not_
+from itertools import compress, count, islice, repeat
+from operator import is_, itemgetter, lt, ne, not_
 from typing import Any
 
 from sid_connector.privacy import mask_id
@@ -102,9 +102,12 @@ def distinct(ctx: RuleContext, name: str, *, hidup: bool = False) -> set[Any]:
 def rows_where(ctx: RuleContext, column: str, values: Iterable[Any], *, hidup: bool = True) -> list[Any]:
     """``(key, record)`` of residents whose ``column`` is one of ``values``.
 
-    The column is tested at C speed first, so a clean village costs no Python-level loop.
+    The column is tested at C speed first (the full column before the HIDUP one is derived), so a clean
+    village costs no Python-level loop.
     """
     wanted = frozenset(values)
+    if wanted.isdisjoint(ctx.column(column)):
+        return []
     col = ctx.column(column, hidup=hidup)
     if wanted.isdisjoint(col):
         return []
@@ -114,6 +117,9 @@ def rows_where(ctx: RuleContext, column: str, values: Iterable[Any], *, hidup: b
 
 def rows_with(ctx: RuleContext, column: str, *, hidup: bool = True) -> list[Any]:
     """``(key, record)`` of residents whose ``column`` is set (not None); cheap when nobody has it."""
+    full = ctx.column(column)
+    if full.count(None) == len(full):
+        return []
     col = ctx.column(column, hidup=hidup)
     if col.count(None) == len(col):
         return []
@@ -394,25 +400,34 @@ class JoinedText:
         """Is some value exactly ``value`` (no newline in it)? None when only a per-row look can tell."""
         if self.joined is None:
             return None
-        text = self.joined
-        return text == value or text.startswith(value + "\n") or text.endswith("\n" + value) or (
-            f"\n{value}\n" in text
-        )
+        return f"\n{value}\n" in f"\n{self.joined}\n"
 
 
 def joined_text(ctx: RuleContext, name: str) -> JoinedText:
-    """:class:`JoinedText` of a HIDUP text column (names), built once per run."""
+    """:class:`JoinedText` of a text column of all residents (names), built once per run.
+
+    A HIDUP-only question is answered for all residents first: what holds for everyone holds for HIDUP.
+    """
 
     def build() -> JoinedText:
-        values = ctx.column(name, hidup=True)
+        values = ctx.column(name)
+        try:  # the usual column: text only, none empty; one join reads every value once
+            joined = "\n".join(values)
+        except TypeError:
+            pass
+        else:
+            if values and joined.count("\n") == len(values) - 1 and "\n\n" not in joined and (
+                joined[:1] not in ("", "\n") and joined[-1:] != "\n"
+            ):
+                return JoinedText(joined, len(values), len(values))
         filled = list(filter(None, values))
         try:
-            joined: str | None = "\n".join(filled)
+            text: str | None = "\n".join(filled)
         except TypeError:
-            joined = None
-        if joined is not None and joined.count("\n") != max(len(filled) - 1, 0):
-            joined = None
-        return JoinedText(joined, len(filled), len(values))
+            text = None
+        if text is not None and text.count("\n") != max(len(filled) - 1, 0):
+            text = None
+        return JoinedText(text, len(filled), len(values))
 
     return ctx.memo(f"dukcapil.joined:{name}", build)
 
@@ -498,6 +513,25 @@ def latest_events(ctx: RuleContext) -> list[Any]:
         return [rows[-1][1] if rows else None for rows in found]
 
     return ctx.memo("dukcapil.latest_events", build)
+
+
+def latest_event_codes(ctx: RuleContext) -> list[Any]:
+    """``kode_peristiwa`` of each resident's :func:`latest_event` (None: no event), aligned with ``ctx.residents``.
+
+    When every event has an ``id_pend`` and the log is in increasing id order (as read from OpenSID), a
+    person's latest event is their last one in the log: one dict over the event columns finds it, and no
+    event record is read. Otherwise the events are read through ``ctx.events_by_person``.
+    """
+
+    def build() -> list[Any]:
+        ids, id_pend = ctx.event_column("id"), ctx.event_column("id_pend")
+        if not any_none(ids) and not any_none(id_pend) and all(map(lt, ids, islice(ids, 1, None))):
+            last = dict(zip(id_pend, count()))  # the last (highest id) event of each person wins
+            codes = [*ctx.event_column("kode_peristiwa"), None]
+            return list(map(codes.__getitem__, map(last.get, ctx.column("id"), repeat(len(ids)))))
+        return [None if e is None else e.kode_peristiwa for e in latest_events(ctx)]
+
+    return ctx.memo("dukcapil.latest_codes", build)
 
 
 def event_values(ctx: RuleContext, name: str) -> set[Any]:

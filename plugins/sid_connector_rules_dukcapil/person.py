@@ -29,7 +29,8 @@ from sid_connector_rules_dukcapil._base import (
     event_values,
     indices,
     joined_text,
-    latest_events,
+    latest_event,
+    latest_event_codes,
     rows_where,
     rows_with,
     rule,
@@ -57,14 +58,12 @@ _STATUS_OF_EVENT = {1: 1, 2: 2, 3: 3, 4: 4, 5: 1, 6: 6}
     "deteksiLogPendudukTidakSinkron() (commit 00349a4d), check log_penduduk_tidak_sinkron",
 )
 def per_status_log_sync(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    latest = latest_events(ctx)
-    codes = [None if e is None else e.kode_peristiwa for e in latest] if any_none(latest) else list(
-        map(attrgetter("kode_peristiwa"), latest)
-    )
-    for i in suspect_rows([ctx.column("status_dasar"), codes], _status_disagrees):
+    for i in suspect_rows([ctx.column("status_dasar"), latest_event_codes(ctx)], _status_disagrees):
         key, p = ctx.residents[i]
         status = p.status_dasar if p.status_dasar is not None else 1
-        event = latest[i]
+        event = latest_event(ctx, p)
+        if event is None or event.kode_peristiwa not in _STATUS_OF_EVENT:
+            continue
         if _STATUS_OF_EVENT[event.kode_peristiwa] != status:
             yield r.finding(key, f"Status dasar {status} tidak sesuai peristiwa terakhir {event.kode_peristiwa}.",
                             f"Basic status {status} disagrees with latest event {event.kode_peristiwa}.", record=p)
@@ -132,10 +131,10 @@ def _loc(found: tuple[str, Any] | None) -> tuple[str | None, str | None, str | N
     source="Buku Mutasi Penduduk (Permendagri 47/2016, OpenSID Bumindes) (secondary)",
 )
 def per_log_missing(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    latest = latest_events(ctx)
-    if not any_none(latest):
+    codes = latest_event_codes(ctx)
+    if not any_none(codes):  # a code is None for no event, and for an event without kode_peristiwa
         return
-    for i in indices(map(is_, latest, repeat(None))):
+    for i in indices(map(is_, codes, repeat(None))):
         key, p = ctx.residents[i]
         if p.id is not None and not ctx.events_of(p):
             yield r.finding(key, "Penduduk tanpa log peristiwa.", "Resident without any event log.", record=p)
@@ -180,7 +179,7 @@ def per_required_null(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Fin
         if column in _NAMES and (text := joined_text(ctx, column)).filled == text.total and (
             text.has_value("-") is False
         ):
-            continue  # the joined names PER-NAME-CHARS reads anyway: no None, no "" and no "-"
+            continue  # the joined names PER-NAME-CHARS reads anyway: nobody has None, "" or "-"
         values = ctx.column(column, hidup=True)
         if None in values or "-" in values:
             for i, value in enumerate(values):
@@ -413,8 +412,7 @@ def _maybe_married_young(ctx: RuleContext) -> list[tuple[str, Any]]:
     source=f"{_PENDUDUK}, switch on status_kawin",
 )
 def per_kawin_docs(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for i in _marriage_suspects(ctx, _docs_suspect):
-        key, p = ctx.hidup[i]
+    for key, p in _marriage_suspects(ctx, _docs_suspect):
         kawin, cerai = p.tanggalperkawinan, p.tanggalperceraian
         remarried = kawin is not None and cerai is not None and cerai < kawin
         if p.status_kawin == 1 and not (
@@ -431,17 +429,22 @@ def per_kawin_docs(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
         yield r.finding(key, why_id + ".", why_en + ".", record=p)
 
 
-def _marriage_suspects(ctx: RuleContext, judge: Callable[..., bool]) -> list[int]:
-    """HIDUP rows whose status_kawin and emptiness of each marriage/divorce column ``judge`` flags."""
+def _marriage_suspects(ctx: RuleContext, judge: Callable[..., bool]) -> list[tuple[str, Any]]:
+    """HIDUP rows whose status_kawin and emptiness of each marriage/divorce column ``judge`` flags.
+
+    Read on the full columns with the HIDUP flag as one more column (no HIDUP copy of each column).
+    """
     columns = ctx.memo("dukcapil.marriage_columns", lambda: [
-        ctx.column("status_kawin", hidup=True),
-        blank_flags(ctx, "akta_perkawinan"),
-        blank_flags(ctx, "tanggalperkawinan"),
-        blank_flags(ctx, "akta_perceraian"),
-        blank_flags(ctx, "tanggalperceraian"),
+        ctx.hidup_mask,
+        ctx.column("status_kawin"),
+        blank_flags(ctx, "akta_perkawinan", hidup=False),
+        blank_flags(ctx, "tanggalperkawinan", hidup=False),
+        blank_flags(ctx, "akta_perceraian", hidup=False),
+        blank_flags(ctx, "tanggalperceraian", hidup=False),
     ])
     combos = ctx.memo("dukcapil.marriage_combos", lambda: set(zip(*columns, strict=True)))
-    return suspect_rows(columns, judge, combos=combos)
+    rows = suspect_rows(columns, lambda hidup, *combo: hidup and judge(*combo), combos=combos)
+    return [ctx.residents[i] for i in rows]
 
 
 def _docs_suspect(status: Any, no_akta_k: bool, no_kawin: bool, no_akta_c: bool, no_cerai: bool) -> bool:
@@ -469,8 +472,7 @@ def _belum_suspect(status: Any, no_akta_k: bool, no_kawin: bool, no_akta_c: bool
     source="OpenSID umum v2601.0.0 app/Models/Penduduk.php / StatusKawinSpesifikEnum (third-party copy)",
 )
 def per_kawin_belum_tercatat(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    for i in _marriage_suspects(ctx, _belum_suspect):
-        key, p = ctx.hidup[i]
+    for key, p in _marriage_suspects(ctx, _belum_suspect):
         if p.status_kawin == 2 and empty(p.akta_perkawinan) and p.tanggalperkawinan is None:
             yield r.finding(key, "Kawin belum tercatat.", "Marriage not registered.", record=p)
         elif p.status_kawin == 3 and empty(p.akta_perceraian) and p.tanggalperceraian is None:
@@ -622,7 +624,7 @@ def _ktp_problems(wajib: bool | None, rekam: Any, ktp: Any) -> list[tuple[str, s
     source="OpenSID/OpenSID donjo-app/models/Penduduk_model.php validasi_data_penduduk() (v2410.0.0)",
 )
 def per_ktp_date_future(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    printed = ctx.column("tanggal_cetak_ktp", hidup=True)
+    printed = ctx.column("tanggal_cetak_ktp")  # all residents: a superset of the HIDUP ones
     if max(filter(None, printed), default=ctx.ref_date) <= ctx.ref_date:
         return
     for key, p in rows_with(ctx, "tanggal_cetak_ktp"):

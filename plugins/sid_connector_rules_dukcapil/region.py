@@ -183,10 +183,9 @@ def _located_where(ctx: RuleContext, suspect: Callable[[Any], bool]) -> Iterator
     ``suspect`` is asked once per distinct id_cluster (a village has a few hundred), so a clean village
     reads no record; the active-family set is only needed when a family is flagged.
     """
-    values = ctx.column("id_cluster", hidup=True)
-    flagged = {value for value in set(values) if suspect(value)}
+    flagged = {value for value in set(ctx.column("id_cluster")) if suspect(value)}  # all residents: a superset
     if flagged:
-        hidup = ctx.hidup
+        values, hidup = ctx.column("id_cluster", hidup=True), ctx.hidup
         for i in indices(map(flagged.__contains__, values)):
             yield "penduduk", *hidup[i]
     families = ctx.village.keluarga

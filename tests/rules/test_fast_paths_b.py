@@ -22,6 +22,7 @@ from sid_connector_rules_dukcapil._base import (
     born_by,
     classify_niks,
     empty,
+    joined_text,
     nik_date_mismatches,
     real_niks,
     suspect_rows,
@@ -243,3 +244,42 @@ def test_penduduk_model_keeps_the_odd_values_the_generator_relies_on():
     """If the model starts normalising these, the generated villages stop testing the odd paths."""
     p = Penduduk.model_validate({"nik": "\u0663" * 16, "nama": "BUDI\nSANTOSO", "akta_perkawinan": "-"})
     assert (p.nik, p.nama, p.akta_perkawinan) == ("\u0663" * 16, "BUDI\nSANTOSO", "-")
+
+
+@pytest.mark.parametrize("names", [
+    ["BUDI", "SITI"], ["BUDI", None, "SITI"], ["", "BUDI"], ["BUDI", ""], ["BUDI", "-"], ["-"], ["B\nC", "D"],
+    ["BUDI", "\n"], ["A-B", "C"], [None], ["X"],
+])
+def test_joined_text_knows_blanks_and_exact_values(names):
+    b = VB()
+    for _ in names:
+        b.person(fam=None, nama="TMP", event=False)
+    ctx = RuleContext(b.build(), REF)
+    for p, name in zip(ctx.people, names, strict=True):  # bypass the model's trimming: any stored text
+        p.__dict__["nama"] = name
+    text = joined_text(ctx, "nama")
+    assert text.total == len(names)
+    assert text.filled == sum(1 for name in names if name)
+    found = text.has_value("-")
+    assert found is None or found == ("-" in names)
+    filled = [name for name in names if name]
+    assert text.joined is None or (text.joined == "\n".join(filled) and "\n" not in "".join(filled))
+
+
+def _report(village, rules) -> list:
+    report = run_rules(village, rules, RuleSettings(ref_date=REF))
+    assert not report.errors
+    return sorted((f.rule_id, f.record_key, f.message) for f in report.findings)
+
+
+@pytest.mark.parametrize("seed", range(1, 60, 7))
+def test_latest_event_shortcut_agrees_when_the_log_is_out_of_id_order_or_lacks_ids(seed):
+    village = _village(seed).build()
+    fast = [r for r in FAST if r.id in ("PER-STATUS-LOG-SYNC", "PER-LOG-MISSING", "NIK-TEMP")]
+    slow = [r for r in reference_b.RULES if r.id in ("PER-STATUS-LOG-SYNC", "PER-LOG-MISSING", "NIK-TEMP")]
+    assert _report(village, fast) == _report(village, slow)
+    village.peristiwa = dict(reversed(village.peristiwa.items()))  # newest first: the last-wins shortcut is off
+    assert _report(village, fast) == _report(village, slow)
+    first = next(iter(village.peristiwa.values()))
+    first.id_pend = None  # an event known only by NIK
+    assert _report(village, fast) == _report(village, slow)
