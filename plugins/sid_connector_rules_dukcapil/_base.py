@@ -7,8 +7,8 @@ from calendar import monthrange
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import compress, count, islice, repeat
-from operator import is_, itemgetter, lt, ne, not_
+from itertools import compress, count, repeat
+from operator import is_, itemgetter, ne, not_
 from typing import Any
 
 from sid_connector.privacy import mask_id
@@ -518,18 +518,26 @@ def latest_events(ctx: RuleContext) -> list[Any]:
 def latest_event_codes(ctx: RuleContext) -> list[Any]:
     """``kode_peristiwa`` of each resident's :func:`latest_event` (None: no event), aligned with ``ctx.residents``.
 
-    When every event has an ``id_pend`` and the log is in increasing id order (as read from OpenSID), a
-    person's latest event is their last one in the log: one dict over the event columns finds it, and no
-    event record is read. Otherwise the events are read through ``ctx.events_by_person``.
+    When every event has an ``id_pend``, a person with a single event needs no ordering: its code is read from
+    the event columns by position. Only people with several events look up their sorted log in
+    ``ctx.events_by_person``. Without ``id_pend`` (a workbook) every event record is read.
     """
 
     def build() -> list[Any]:
-        ids, id_pend = ctx.event_column("id"), ctx.event_column("id_pend")
-        if not any_none(ids) and not any_none(id_pend) and all(map(lt, ids, islice(ids, 1, None))):
-            last = dict(zip(id_pend, count()))  # the last (highest id) event of each person wins
-            codes = [*ctx.event_column("kode_peristiwa"), None]
-            return list(map(codes.__getitem__, map(last.get, ctx.column("id"), repeat(len(ids)))))
-        return [None if e is None else e.kode_peristiwa for e in latest_events(ctx)]
+        id_pend = ctx.event_column("id_pend")
+        if any_none(id_pend):
+            return [None if e is None else e.kode_peristiwa for e in latest_events(ctx)]
+        n = len(id_pend)
+        last = dict(zip(id_pend, count()))  # each person's position in the log (the last, if several)
+        persons = ctx.column("id")
+        codes = [*ctx.event_column("kode_peristiwa"), None]
+        found = list(map(codes.__getitem__, map(last.get, persons, repeat(n))))
+        if len(last) < n:  # some people have several events: take their latest as events_of orders them
+            several = {id_pend[i] for i in indices(map(ne, map(last.__getitem__, id_pend), count()))}
+            index = ctx.events_by_person
+            for i in indices(map(several.__contains__, persons)):
+                found[i] = index[("id", persons[i])][-1][1].kode_peristiwa
+        return found
 
     return ctx.memo("dukcapil.latest_codes", build)
 
