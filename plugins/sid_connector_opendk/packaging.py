@@ -197,7 +197,7 @@ def _compile_row(types: tuple[type, ...], desa_id: str) -> RowFunction | None:
         if kind is str:
             texts.append(_AS_IS % index)
     separator = xlsx.TEXT_SEPARATOR
-    check = separator + separator.join(texts) + separator
+    check = separator + separator.join(texts) + separator if texts else ""
     source = f"def row(n, v):\n    return f{check!r}, f{xlsx.row_markup('{n}', ''.join(cells))!r}\n"
     namespace: dict[str, object] = {"desa_id": desa_id, "_timestamp": _timestamp}
     exec(compile(source, f"<opendk row {len(cells)} cells>", "exec"), namespace)  # noqa: S102 - see docstring

@@ -106,6 +106,7 @@ AWKWARD: list[Penduduk] = [
     construct(nik=type("Nik", (str,), {})("5306130101010001")),  # a str subclass
     construct(status_dasar=None, warganegara_id=None),
     construct(akta_lahir="AL/1/2020", nama_ayah="X" * 2000),
+    Penduduk.model_construct(id=5),  # nothing but an id: no text to check at all
 ]
 
 
