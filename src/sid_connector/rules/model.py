@@ -6,12 +6,13 @@ from the same objects that run. Findings carry only masked identifiers: they are
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from itertools import compress, repeat
-from operator import attrgetter, itemgetter, ne
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -379,7 +380,7 @@ class RuleContext:
             index.pop(None, None)
             for pk in repeated:  # only people with two or more events need ordering
                 if pk is not None:
-                    index[pk].sort(key=_event_order)
+                    _sort_events(index[pk])
             return index
 
         return self.memo("events_by_person", build)
@@ -469,7 +470,7 @@ WIDE_COLUMNS: tuple[str, ...] = (
     "sakit_menahun_id", "cara_kb_id", "hamil", "ktp_el", "status_rekam", "status", "status_dasar", "id_asuransi",
     "bahasa_id", "rtm_level", "nama_ayah", "nama_ibu",
     # identity, family and area links
-    "id", "id_kk", "no_kk", "id_cluster", "dusun", "rw", "rt", "ayah_nik", "ibu_nik", "no_kk_sebelumnya",
+    "id", "id_kk", "id_cluster", "dusun", "rt", "ayah_nik", "ibu_nik", "no_kk_sebelumnya",
     # documents and civil-status dates
     "akta_lahir", "alamat_sebelumnya", "akta_perkawinan", "tanggalperkawinan", "akta_perceraian", "tanggalperceraian",
     "tanggal_cetak_ktp", "dokumen_kitas", "email", "telegram", "tag_id_card",
@@ -509,17 +510,29 @@ def group_rows(keys: list[Any], rows: list[Any]) -> tuple[dict[Any, list[Any]], 
     Most keys of a village index (a NIK, a person's events) occur once, so the single-row groups are built at C
     speed and only the rows of repeated keys are appended in Python.
     """
-    n = len(keys)
     index = dict(zip(keys, map(list, zip(rows)), strict=True))
-    if len(index) == n:
+    if len(index) == len(keys):
         return index, set()
-    first = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))
-    repeated = set(compress(keys, map(ne, map(first.__getitem__, keys), range(n))))
+    repeated = {key for key, count in Counter(keys).items() if count > 1}
     for key in repeated:
         index[key] = []
-    for i in compress(range(n), map(repeated.__contains__, keys)):
+    for i in compress(range(len(keys)), map(repeated.__contains__, keys)):
         index[keys[i]].append(rows[i])
     return index, repeated
+
+
+def _sort_events(rows: list[tuple[str, Any]]) -> None:
+    """Sort one person's events by :func:`_event_order`; by id alone when the ids are set and distinct (the same
+    order, without formatting dates)."""
+    event_ids = [event.id for _, event in rows]
+    if None not in event_ids and len(set(event_ids)) == len(event_ids):
+        rows.sort(key=_event_id)
+    else:
+        rows.sort(key=_event_order)
+
+
+def _event_id(row: tuple[str, Any]) -> Any:
+    return row[1].id
 
 
 def _event_order(row: tuple[str, Any]) -> tuple[Any, ...]:
