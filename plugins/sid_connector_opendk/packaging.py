@@ -161,13 +161,13 @@ _CONVERSIONS: dict[type, str] = {
 }
 """How a value of exactly this type is written into the f-string; other types take the general path."""
 
-RowFunction = Callable[[str, tuple], tuple[str, str]]
-"""``(row number, field values) -> (texts to check, row XML)``."""
+RowFunction = Callable[[str, tuple], str | None]
+"""``(row number, field values) -> row XML``, or ``None`` if a text is empty or needs escaping."""
 
 
 def _compile_row(types: tuple[type, ...], desa_id: str) -> RowFunction | None:
     """An f-string function writing a row whose fields have exactly these ``types`` (``None`` if some type
-    has no fast form), and the tab-joined text values :func:`xlsx.plain_texts` must clear first.
+    has no fast form); it first checks the tab-joined text values with :func:`xlsx.plain_texts`.
 
     Generated source, as :mod:`dataclasses` does: an f-string is compiled once, where ``str.format`` parses
     its 1.6 KB template on every row. Only fixed markup, column letters and indexes go into the source;
@@ -198,8 +198,11 @@ def _compile_row(types: tuple[type, ...], desa_id: str) -> RowFunction | None:
             texts.append(_AS_IS % index)
     separator = xlsx.TEXT_SEPARATOR
     check = separator + separator.join(texts) + separator if texts else ""
-    source = f"def row(n, v):\n    return f{check!r}, f{xlsx.row_markup('{n}', ''.join(cells))!r}\n"
-    namespace: dict[str, object] = {"desa_id": desa_id, "_timestamp": _timestamp}
+    source = (
+        f"def row(n, v):\n    if not plain(f{check!r}):\n        return None\n"
+        f"    return f{xlsx.row_markup('{n}', ''.join(cells))!r}\n"
+    )
+    namespace: dict[str, object] = {"desa_id": desa_id, "_timestamp": _timestamp, "plain": xlsx.plain_texts}
     exec(compile(source, f"<opendk row {len(cells)} cells>", "exec"), namespace)  # noqa: S102 - see docstring
     return namespace["row"]  # type: ignore[return-value]
 
@@ -238,11 +241,7 @@ class _RowWriter:
             row = self._compiled[types] = _compile_row(types, self.desa_id)
         if row is None:
             return None
-        texts, xml = row(str(number), values)  # one int-to-str, not one per cell reference
-        return xml if _plain_texts(texts) else None
-
-
-_plain_texts = xlsx.plain_texts
+        return row(str(number), values)  # one int-to-str, not one per cell reference
 
 
 def _zip_overhead() -> int:
