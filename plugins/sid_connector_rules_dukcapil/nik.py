@@ -390,11 +390,14 @@ def _parent_suspects(ctx: RuleContext) -> list[int]:
     found: set[int] = set()
     for column in ("ayah_nik", "ibu_nik"):
         values = ctx.column(column, hidup=True)
-        if values.count(None) == len(values):
+        distinct = set(values)
+        distinct.discard(None)
+        if not distinct:
             continue
-        distinct = list(set(values) - {None})
-        malformed = {v for v, cls in zip(distinct, classify_niks(distinct), strict=True) if cls == ids.MALFORMED}
-        if malformed:
+        numbers = list(distinct)
+        classes = classify_niks(numbers)
+        if ids.MALFORMED in classes:
+            malformed = {v for v, cls in zip(numbers, classes, strict=True) if cls == ids.MALFORMED}
             found.update(indices(map(malformed.__contains__, values)))
         found.update(indices(map(eq, values, own)))
     return sorted(found)

@@ -278,7 +278,7 @@ def test_latest_event_shortcut_agrees_when_the_log_is_out_of_id_order_or_lacks_i
     fast = [r for r in FAST if r.id in ("PER-STATUS-LOG-SYNC", "PER-LOG-MISSING", "NIK-TEMP")]
     slow = [r for r in reference_b.RULES if r.id in ("PER-STATUS-LOG-SYNC", "PER-LOG-MISSING", "NIK-TEMP")]
     assert _report(village, fast) == _report(village, slow)
-    village.peristiwa = dict(reversed(village.peristiwa.items()))  # newest first: the last-wins shortcut is off
+    village.peristiwa = dict(reversed(village.peristiwa.items()))  # newest first: log order is not id order
     assert _report(village, fast) == _report(village, slow)
     first = next(iter(village.peristiwa.values()))
     first.id_pend = None  # an event known only by NIK
