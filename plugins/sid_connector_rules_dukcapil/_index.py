@@ -8,10 +8,11 @@ the other way round: the exact check alone decides the findings.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import compress, count, repeat
-from operator import and_, attrgetter, eq, is_, is_not, ne
+from operator import and_, attrgetter, eq, is_, is_not
 from typing import Any
 
 from sid_connector.rules.model import RuleContext
@@ -54,11 +55,9 @@ _BLANK = frozenset(("", "-"))
 
 def repeated(values: Sequence[Any]) -> set[Any]:
     """The values that occur more than once (None excluded), found at C speed."""
-    n = len(values)
-    first = dict(zip(reversed(values), range(n - 1, -1, -1), strict=True))
-    if len(first) == n:
+    if len(set(values)) == len(values):
         return set()
-    found = set(compress(values, map(ne, map(first.__getitem__, values), range(n))))
+    found = {value for value, count in Counter(values).items() if count > 1}
     found.discard(None)
     return found
 

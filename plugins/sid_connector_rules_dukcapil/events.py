@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from itertools import compress, repeat
-from operator import and_, eq, gt, le, lt, ne, not_, or_, sub
+from operator import and_, attrgetter, eq, gt, le, lt, ne, not_, or_, sub
 from typing import Any
 
 from sid_connector.rules.model import Finding, Rule, RuleContext, family_key_of_penduduk
@@ -64,6 +64,11 @@ def _events(ctx: RuleContext, rows: list[int]) -> Iterator[tuple[str, Any, Any]]
 def _of_person(ctx: RuleContext, column: list[Any], rows: list[int], missing: Any) -> list[Any]:
     """A resident column read for the person of each event in ``rows`` (``missing`` when there is none)."""
     return pick(sentinel(column, missing), pick(ctx.event_positions, rows))
+
+
+def _fields(ctx: RuleContext, name: str, rows: list[int]) -> list[Any]:
+    """One attribute of the events at ``rows`` only (a column no rule needs for every event)."""
+    return list(map(attrgetter(name), pick(event_list(ctx)[1], rows)))
 
 
 def _day_numbers(ctx: RuleContext, rows: list[int]) -> tuple[list[int], list[int]]:
@@ -216,7 +221,7 @@ def _death_30d_candidates(ctx: RuleContext, rows: list[int]) -> list[int]:
     """Deaths reported over 30 days late, or without akta_mati."""
     happened, reported = _day_numbers(ctx, rows)
     late = map(gt, map(sub, reported, happened), repeat(30))
-    no_akta = empty_mask(pick(ctx.event_column("akta_mati"), rows))
+    no_akta = empty_mask(_fields(ctx, "akta_mati", rows))
     return pick(rows, where(map(or_, late, no_akta)))
 
 
@@ -400,7 +405,7 @@ _MOVE_TYPES = frozenset((1, 2, 3, 4))
 def _move_out_candidates(ctx: RuleContext, rows: list[int]) -> list[int]:
     """Moves out with an unknown type, an empty destination, or by a head of family."""
     unknown = map(not_, map(_MOVE_TYPES.__contains__, pick(ctx.event_column("ref_pindah"), rows)))
-    no_address = empty_mask(pick(ctx.event_column("alamat_tujuan"), rows))
+    no_address = empty_mask(_fields(ctx, "alamat_tujuan", rows))
     head = map(eq, _of_person(ctx, ctx.column("kk_level"), rows, None), repeat(1))
     return pick(rows, where(map(or_, map(or_, unknown, no_address), head)))
 

@@ -482,10 +482,7 @@ reading all of these in the same pass costs ~7 ms per extra column, so a column 
 """
 
 
-EVENT_COLUMNS: tuple[str, ...] = (
-    "id", "id_pend", "kode_peristiwa", "tgl_peristiwa", "tgl_lapor", "nik", "no_kk", "akta_mati", "ref_pindah",
-    "alamat_tujuan",
-)
+EVENT_COLUMNS: tuple[str, ...] = ("id_pend", "kode_peristiwa", "tgl_peristiwa", "tgl_lapor", "nik", "ref_pindah")
 """``log_penduduk`` columns extracted together, once per run, for column-wise event rules."""
 
 
