@@ -167,18 +167,8 @@ def _cluster(ctx: RuleContext, record: Any) -> Any:
     return found[1] if found else None
 
 
-def _located(ctx: RuleContext) -> Iterator[tuple[str, str, Any]]:
-    """HIDUP residents and active families, as (entity, key, record)."""
-    for key, p in ctx.hidup:
-        yield "penduduk", key, p
-    active = ctx.active_families
-    for key, k in ctx.village.keluarga.items():
-        if key in active:
-            yield "keluarga", key, k
-
-
 def _located_where(ctx: RuleContext, suspect: Callable[[Any], bool]) -> Iterator[tuple[str, str, Any]]:
-    """Like :func:`_located`, but only records whose ``id_cluster`` value ``suspect`` flags.
+    """HIDUP residents and active families, as (entity, key, record), whose ``id_cluster`` ``suspect`` flags.
 
     ``suspect`` is asked once per distinct id_cluster (a village has a few hundred), so a clean village
     reads no record; the active-family set is only needed when a family is flagged.

@@ -18,9 +18,11 @@ from sid_connector.rules import RuleSettings, run_rules
 from sid_connector.rules.model import RuleContext, age_on
 from sid_connector_rules_dukcapil import ids, nik, officials, person, region
 from sid_connector_rules_dukcapil._base import (
+    NO_DATE,
     blank_flags,
     born_by,
     classify_niks,
+    date_blocks,
     empty,
     joined_text,
     nik_date_mismatches,
@@ -283,3 +285,13 @@ def test_latest_event_shortcut_agrees_when_the_log_is_out_of_id_order_or_lacks_i
     first = next(iter(village.peristiwa.values()))
     first.id_pend = None  # an event known only by NIK
     assert _report(village, fast) == _report(village, slow)
+
+
+def test_date_blocks_equal_the_ddmmyy_of_each_date():
+    days = [date(1900, 2, 28), date(1900, 3, 1), date(2000, 2, 29), date(1999, 12, 31), date(2026, 6, 30),
+            date(1960, 1, 1), date(2024, 2, 29), date(2024, 3, 1), date(1985, 7, 15), date(1985, 7, 15)]
+    blocks = date_blocks([d.toordinal() for d in days])
+    assert blocks == "".join(f"{d.day:02d}{d.month:02d}{d.year % 100:02d}" for d in days)
+    assert date_blocks([]) == ""
+    assert date_blocks([date(1990, 1, 1).toordinal(), NO_DATE]) is None
+    assert date_blocks([date(1700, 1, 1).toordinal(), date(2000, 1, 1).toordinal()]) is None
