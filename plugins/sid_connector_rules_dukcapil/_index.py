@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import compress, count, repeat
-from operator import and_, attrgetter, eq, is_, is_not
+from operator import and_, eq, is_, is_not
 from typing import Any
 
 from sid_connector.rules.model import RuleContext
@@ -187,6 +187,5 @@ def families(ctx: RuleContext) -> Families | None:
 
 
 def family_column(ctx: RuleContext, name: str) -> list[Any]:
-    """One attribute of every family row, aligned with ``village.keluarga``."""
-    return ctx.memo(f"dukcapil.family_column:{name}",
-                    lambda: list(map(attrgetter(name), ctx.village.keluarga.values())))
+    """One attribute of every family row, aligned with ``village.keluarga`` (``ctx.family_column``)."""
+    return ctx.family_column(name)

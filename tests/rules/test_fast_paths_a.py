@@ -251,6 +251,8 @@ def test_context_indexes_equal_their_row_by_row_definitions(seed, rate, strip, p
             assert ctx.column(name, hidup=alive) == [getattr(p, name) for _, p in rows], name
     for name in ("id_pend", "kode_peristiwa", "tgl_peristiwa", "catatan"):
         assert ctx.event_column(name) == [getattr(e, name) for e in village.peristiwa.values()]
+    for name in ("id", "no_kk", "nik_kepala", "alamat"):
+        assert ctx.family_column(name) == [getattr(f, name) for f in village.keluarga.values()]
     rows = [*ctx.residents, None]
     assert [rows[i] for i in ctx.event_positions] == [ctx.person_of_event(e) for e in village.peristiwa.values()]
 
