@@ -416,7 +416,7 @@ def _households(ctx: RuleContext, heads: list[Any]) -> dict[Any, list[tuple[str,
     if not heads:
         return {}
     id_kk = ctx.column("id_kk")
-    if "members" in ctx._memo or None in id_kk:
+    if None in id_kk:
         return ctx.members
     wanted = {p.id_kk for p in heads}
     out: dict[Any, list[tuple[str, Any]]] = {("id", i): [] for i in wanted}
