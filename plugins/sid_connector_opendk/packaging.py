@@ -5,6 +5,8 @@ import fail with a 302), values as OpenSID ids, dates ``Y-m-d``, empty dusun/RW/
 OpenSID's resident id (never the NIK: NIK keys duplicated whole villages, KNOWN_PROBLEMS §3). ZIPs are cut
 at 5120 KB (Laravel's ``max:5120`` counts kilobytes of 1024 bytes, and allows equality), filled greedily
 by *measured* compressed size, so the count is the minimum the limit allows for the given row order.
+Speed (100,000 residents in a few seconds): rows are written by f-strings compiled per pattern of value
+types, and deflated in a worker thread while the next rows are written.
 """
 
 from __future__ import annotations
