@@ -77,12 +77,6 @@ def _day_numbers(ctx: RuleContext, rows: list[int]) -> tuple[list[int], list[int
             pick(event_ordinals(ctx, "tgl_lapor", 10**9), rows))
 
 
-def _hidup_no_akta(ctx: RuleContext) -> list[bool]:
-    """HIDUP residents with an empty ``akta_lahir``, aligned with ``ctx.residents``."""
-    return ctx.memo("dukcapil.hidup_no_akta",
-                    lambda: list(map(and_, ctx.hidup_mask, empty_mask(ctx.column("akta_lahir")))))
-
-
 def _loc(person: Any) -> tuple[Any, Any, Any]:
     return (person.dusun, person.rw, person.rt) if person is not None else (None, None, None)
 
@@ -113,9 +107,15 @@ def _birth_60d_candidates(ctx: RuleContext, rows: list[int]) -> list[int]:
     """Births reported over 60 days late, or at least 30 days old whose child is HIDUP without akta_lahir."""
     happened, reported = _day_numbers(ctx, rows)
     late = map(gt, map(sub, reported, happened), repeat(60))
-    due = map(and_, map(le, happened, repeat(ctx.ref_date.toordinal() - 30)),
-              _of_person(ctx, _hidup_no_akta(ctx), rows, False))
+    due = map(and_, map(le, happened, repeat(ctx.ref_date.toordinal() - 30)), _child_without_akta(ctx, rows))
     return pick(rows, where(map(or_, late, due)))
+
+
+def _child_without_akta(ctx: RuleContext, rows: list[int]) -> list[bool]:
+    """For each birth event: is its child a HIDUP resident with an empty akta_lahir? (Read for these children
+    only, not for the whole village.)"""
+    aktas = _of_person(ctx, ctx.column("akta_lahir"), rows, "not empty")
+    return list(map(and_, _of_person(ctx, ctx.hidup_mask, rows, False), empty_mask(aktas)))
 
 
 def _birth_60d(r: Rule, ctx: RuleContext, key: str, e: Any, child: Any) -> Iterator[Finding]:

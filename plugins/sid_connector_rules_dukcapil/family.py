@@ -252,12 +252,12 @@ def _head_not_alive_candidates(ctx: RuleContext, fams: Families) -> set[str]:
     if not rows:
         return set()
     by_id = ctx.by_id
-    heads = fams.where(_column_eq(ctx, "kk_level", 1, hidup=False), hidup=False)
-    dead_heads = heads - fams.where(_column_eq(ctx, "kk_level", 1, hidup=True), hidup=True)
-    return {
-        key for key, pointer in zip(pick(list(ctx.village.keluarga), rows), pick(pointers, rows), strict=True)
-        if (pointer is not None and pointer in by_id) or key in dead_heads
-    }
+    keys, pointed = pick(list(ctx.village.keluarga), rows), pick(pointers, rows)
+    found = {key for key, pointer in zip(keys, pointed, strict=True) if pointer is not None and pointer in by_id}
+    if len(found) < len(keys):  # some families have no usable pointer: their head is a kk_level 1 member
+        heads = fams.where(_column_eq(ctx, "kk_level", 1, hidup=False), hidup=False)
+        found |= set(keys) & (heads - fams.where(_column_eq(ctx, "kk_level", 1, hidup=True), hidup=True))
+    return found
 
 
 @rule(

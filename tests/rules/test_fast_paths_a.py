@@ -19,7 +19,7 @@ import pytest
 
 from sid_connector import synth
 from sid_connector.rules import RuleSettings, run_rules
-from sid_connector.rules.model import RuleContext, _event_order, group_rows
+from sid_connector.rules.model import RuleContext, _event_order, _read_columns, group_rows
 from sid_connector.village import VillageData
 from sid_connector_rules_dukcapil import events, family, ids, kk
 from sid_connector_rules_dukcapil._base import empty
@@ -283,6 +283,29 @@ def test_group_rows_keeps_first_seen_order_and_reports_repeats():
     assert list(index) == ["a", "b", None, "c"]
     assert twice == {"a", "b"}
     assert group_rows([1, 2], ["x", "y"]) == ({1: ["x"], 2: ["y"]}, set())
+
+
+class _Slotted:
+    __slots__ = ("a", "b")
+
+    def __init__(self, a: int) -> None:
+        self.a, self.b = a, -a
+
+
+class _Computed:
+    def __init__(self, a: int) -> None:
+        self.a = a
+
+    @property
+    def b(self) -> int:
+        return -self.a
+
+
+@pytest.mark.parametrize("make", [_Slotted, _Computed])
+@pytest.mark.parametrize("count", [0, 1, 255, 256, 257, 1000])
+def test_read_columns_reads_any_record_in_chunks(make, count):
+    records = [make(i) for i in range(count)]
+    assert _read_columns(records, ("a", "b")) == {"a": list(range(count)), "b": [-i for i in range(count)]}
 
 
 # --- column helpers --------------------------------------------------------------------------------------------
