@@ -106,11 +106,6 @@ def birth_ordinals(ctx: RuleContext) -> list[int]:
     return ctx.memo("dukcapil.birth_ordinals", lambda: ordinals(ctx.column("tanggallahir"), -1))
 
 
-def store_keys(ctx: RuleContext) -> list[str]:
-    """Every resident's store key, aligned with ``ctx.residents``."""
-    return ctx.memo("dukcapil.store_keys", lambda: list(ctx.village.penduduk))
-
-
 def sentinel(values: list[Any], value: Any) -> list[Any]:
     """``values`` plus one entry for "no resident" (``len(residents)`` in ``ctx.event_positions``)."""
     return [*values, value]
