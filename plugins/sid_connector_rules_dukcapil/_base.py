@@ -340,23 +340,28 @@ def date_blocks(ordinals: list[int], *, max_years: int = 200) -> str | None:
     return "".join(map(table.__getitem__, map(sub, ordinals, repeat(base))))
 
 
+NO_DATE = -1
+"""Day number standing for a missing birth date: before every real date (day numbers start at 1); the event and
+family rules compare birth day numbers with a literal -1."""
+
+_toordinal = date.toordinal  # also takes a datetime (its date part), like ``day``
+
+
+def ordinals(values: Sequence[Any], missing: int) -> list[int]:
+    """Day numbers (``date.toordinal``) of dates/datetimes, ``missing`` for None: date gaps become int arithmetic."""
+    if None not in values:
+        return list(map(_toordinal, values))
+    return [missing if value is None else _toordinal(value) for value in values]
+
+
+def birth_ordinals(ctx: RuleContext) -> list[int]:
+    """Every resident's ``tanggallahir`` as a day number, :data:`NO_DATE` if unknown; aligned with ``ctx.residents``."""
+    return ctx.memo("dukcapil.birth_ordinals", lambda: ordinals(ctx.column("tanggallahir"), NO_DATE))
+
+
 def born_ordinals(ctx: RuleContext) -> list[int]:
-    """``tanggallahir.toordinal()`` of each HIDUP resident, :data:`NO_DATE` where it is not set."""
-
-    def build() -> list[int]:
-        born = ctx.column("tanggallahir", hidup=True)
-        if None not in born:
-            try:
-                return list(map(date.toordinal, born))
-            except TypeError:
-                pass
-        return [value.toordinal() if isinstance(value, date) else NO_DATE for value in born]
-
-    return ctx.memo("dukcapil.born_ord", build)
-
-
-NO_DATE = -(10**9)
-"""Ordinal standing for a missing date: before every real date."""
+    """:func:`birth_ordinals` of the HIDUP residents, aligned with ``ctx.hidup``: selected, not converted again."""
+    return ctx.memo("dukcapil.born_ord", lambda: list(compress(birth_ordinals(ctx), ctx.hidup_mask)))
 
 
 def born_by(ref: date, years: int) -> int:

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date
 from itertools import compress, count, repeat
 from operator import and_, eq, is_, is_not
 from typing import Any
 
 from sid_connector.rules.model import RuleContext
-from sid_connector_rules_dukcapil._base import empty
-
-_toordinal = date.toordinal  # also takes a datetime (its date part), like ``_base.day``
+from sid_connector_rules_dukcapil._base import empty, ordinals
 
 
 def pick(values: Sequence[Any], rows: Iterable[int]) -> list[Any]:
@@ -29,13 +26,6 @@ def pick(values: Sequence[Any], rows: Iterable[int]) -> list[Any]:
 def where(mask: Iterable[Any]) -> list[int]:
     """Indexes of the truthy entries of ``mask``."""
     return list(compress(count(), mask))
-
-
-def ordinals(values: Sequence[Any], missing: int) -> list[int]:
-    """Day numbers (``date.toordinal``) of dates/datetimes, ``missing`` for None: date gaps become int arithmetic."""
-    if None not in values:
-        return list(map(_toordinal, values))
-    return [missing if value is None else _toordinal(value) for value in values]
 
 
 def empty_mask(values: Sequence[Any]) -> list[bool]:
@@ -101,11 +91,6 @@ def is_set(values: Iterable[Any]) -> Iterable[bool]:
 
 
 # --- residents ---------------------------------------------------------------------------------------------
-def birth_ordinals(ctx: RuleContext) -> list[int]:
-    """Every resident's ``tanggallahir`` as a day number, -1 when unknown; aligned with ``ctx.residents``."""
-    return ctx.memo("dukcapil.birth_ordinals", lambda: ordinals(ctx.column("tanggallahir"), -1))
-
-
 def sentinel(values: list[Any], value: Any) -> list[Any]:
     """``values`` plus one entry for "no resident" (``len(residents)`` in ``ctx.event_positions``)."""
     return [*values, value]

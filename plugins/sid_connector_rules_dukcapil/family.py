@@ -17,11 +17,12 @@ from sid_connector_rules_dukcapil._base import (
     KASI_PEM,
     SEKDES,
     WARNING,
+    birth_ordinals,
+    born_ordinals,
     rule,
 )
 from sid_connector_rules_dukcapil._index import (
     Families,
-    birth_ordinals,
     families,
     family_column,
     first_of,
@@ -465,7 +466,7 @@ def _child_candidates(ctx: RuleContext, fams: Families) -> set[str]:
     """Families with a HIDUP ANAK born less than :data:`_TEN_YEARS` days after one of its candidate parents: the
     family's HIDUP head/SUAMI/ISTRI or a resident holding its ayah_nik/ibu_nik. Birth dates are day numbers,
     and only the youngest candidate parent matters."""
-    born = list(compress(birth_ordinals(ctx), ctx.hidup_mask))
+    born = born_ordinals(ctx)
     parent_rows = where(map(and_, _levels(ctx, _PARENTS), map(ne, born, repeat(-1))))
     youngest: dict[Any, int] = {}
     for fam, day in zip(pick(fams.of_hidup, parent_rows), pick(born, parent_rows), strict=True):
@@ -532,7 +533,7 @@ _ELDERS = frozenset((7, 8))
 def _generation_candidates(ctx: RuleContext, fams: Families) -> set[str]:
     """Families with a HIDUP ORANGTUA/MERTUA born on or after, or a HIDUP CUCU born on or before, the family's
     first HIDUP head (members keep ``residents`` order, so the first head is the first one in the column)."""
-    born = list(compress(birth_ordinals(ctx), ctx.hidup_mask))
+    born = born_ordinals(ctx)
     heads = _column_eq(ctx, "kk_level", 1, hidup=True)
     head_day = first_of(list(compress(fams.of_hidup, heads)), list(compress(born, heads)))
     head_day.pop(None, None)

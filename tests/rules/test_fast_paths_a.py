@@ -18,12 +18,11 @@ import pytest
 
 from sid_connector.rules.model import RuleContext, _event_order, _read_columns, group_rows
 from sid_connector_rules_dukcapil import events, family, ids, kk
-from sid_connector_rules_dukcapil._base import empty
+from sid_connector_rules_dukcapil._base import empty, ordinals
 from sid_connector_rules_dukcapil._index import (
     all_real,
     empty_mask,
     first_of,
-    ordinals,
     real_flags,
     repeated,
 )
