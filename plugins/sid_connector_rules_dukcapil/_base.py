@@ -306,7 +306,7 @@ def nik_date_mismatches(ctx: RuleContext) -> list[int]:
             codes = {value: _ddmmyy(value) for value in set(born)}
             expected = "".join(map(codes.__getitem__, born))
         pairs = [(nik[6::16].translate(_FEMALE_TENS), expected[0::6])]
-        pairs += [(nik[6 + k::16], expected[k::6]) for k in range(1, 6)]
+        pairs += [(nik[6 + k :: 16], expected[k::6]) for k in range(1, 6)]
         bad: set[int] = set()
         for got, want in pairs:
             if got != want:
@@ -335,7 +335,7 @@ def date_blocks(ordinals: list[int], *, max_years: int = 200) -> str | None:
         yy = _DD[year % 100]
         for month in range(1, 13):
             tail = _DD[month] + yy
-            table += [day + tail for day in _DD[1:monthrange(year, month)[1] + 1]]
+            table += [day + tail for day in _DD[1 : monthrange(year, month)[1] + 1]]
     base = date(start, 1, 1).toordinal()
     return "".join(map(table.__getitem__, map(sub, ordinals, repeat(base))))
 
@@ -431,8 +431,11 @@ def joined_text(ctx: RuleContext, name: str) -> JoinedText:
         except TypeError:
             pass
         else:
-            if values and joined.count("\n") == len(values) - 1 and "\n\n" not in joined and (
-                joined[:1] not in ("", "\n") and joined[-1:] != "\n"
+            if (
+                values
+                and joined.count("\n") == len(values) - 1
+                and "\n\n" not in joined
+                and (joined[:1] not in ("", "\n") and joined[-1:] != "\n")
             ):
                 return JoinedText(joined, len(values), len(values))
         filled = list(filter(None, values))

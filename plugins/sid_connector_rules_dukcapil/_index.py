@@ -99,20 +99,19 @@ def sentinel(values: list[Any], value: Any) -> list[Any]:
 # --- events ------------------------------------------------------------------------------------------------
 def event_rows(ctx: RuleContext, kode: int) -> list[int]:
     """Indexes (in ``village.peristiwa`` order) of the events of one ``kode_peristiwa``."""
-    return ctx.memo(f"dukcapil.event_rows:{kode}",
-                    lambda: where(map(eq, ctx.event_column("kode_peristiwa"), repeat(kode))))
+    return ctx.memo(
+        f"dukcapil.event_rows:{kode}", lambda: where(map(eq, ctx.event_column("kode_peristiwa"), repeat(kode)))
+    )
 
 
 def event_ordinals(ctx: RuleContext, name: str, missing: int) -> list[int]:
     """An event date column as day numbers, ``missing`` for None; aligned with ``village.peristiwa``."""
-    return ctx.memo(f"dukcapil.event_ordinals:{name}:{missing}",
-                    lambda: ordinals(ctx.event_column(name), missing))
+    return ctx.memo(f"dukcapil.event_ordinals:{name}:{missing}", lambda: ordinals(ctx.event_column(name), missing))
 
 
 def event_list(ctx: RuleContext) -> tuple[list[str], list[Any]]:
     """Event store keys and records, aligned with ``village.peristiwa``."""
-    return ctx.memo("dukcapil.event_list",
-                    lambda: (list(ctx.village.peristiwa), list(ctx.village.peristiwa.values())))
+    return ctx.memo("dukcapil.event_list", lambda: (list(ctx.village.peristiwa), list(ctx.village.peristiwa.values())))
 
 
 def event_person_rows(ctx: RuleContext) -> list[Any]:

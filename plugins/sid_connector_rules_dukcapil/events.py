@@ -46,7 +46,7 @@ from sid_connector_rules_dukcapil._index import (
     where,
 )
 
-LATE_FINE_ID = ("Keterlambatan lapor dapat dikenai denda administratif; dokumen kependudukan tidak dipungut biaya.")
+LATE_FINE_ID = "Keterlambatan lapor dapat dikenai denda administratif; dokumen kependudukan tidak dipungut biaya."
 LATE_FINE_EN = "Late reporting may draw an administrative fine; population documents are free of charge."
 _BIRTH_SRC = "UU 23/2006 Pasal 27(1) and Pasal 32 as amended by UU 24/2013 (secondary)"
 
@@ -73,8 +73,7 @@ def _fields(ctx: RuleContext, name: str, rows: list[int]) -> list[Any]:
 
 def _day_numbers(ctx: RuleContext, rows: list[int]) -> tuple[list[int], list[int]]:
     """Day numbers of ``tgl_peristiwa`` (0 when unset) and ``tgl_lapor`` (huge when unset) of the events."""
-    return (pick(event_ordinals(ctx, "tgl_peristiwa", 0), rows),
-            pick(event_ordinals(ctx, "tgl_lapor", 10**9), rows))
+    return (pick(event_ordinals(ctx, "tgl_peristiwa", 0), rows), pick(event_ordinals(ctx, "tgl_lapor", 10**9), rows))
 
 
 def _loc(person: Any) -> tuple[Any, Any, Any]:
@@ -86,7 +85,9 @@ def _hidup(person: Any) -> bool:
 
 
 @rule(
-    "EVT-BIRTH-60D", WARNING, (KASI_PEM, KADUS, KETUA_RT),
+    "EVT-BIRTH-60D",
+    WARNING,
+    (KASI_PEM, KADUS, KETUA_RT),
     title="Kelahiran terlambat dilaporkan",
     description="Lahir (1) event reported more than 60 days after the birth, or a HIDUP child with empty "
     "akta_lahir more than 60 days after the birth (WARNING, noting the SK Kepala Dinas and the late-reporting "
@@ -123,19 +124,31 @@ def _birth_60d(r: Rule, ctx: RuleContext, key: str, e: Any, child: Any) -> Itera
     since = days_between(e.tgl_peristiwa, ctx.ref_date)
     no_akta = child is not None and _hidup(child) and empty(child.akta_lahir)
     if (reported is not None and reported > 60) or (no_akta and since is not None and since > 60):
-        yield r.finding(key, "Kelahiran terlambat/belum dilaporkan lebih dari 60 hari; pencatatan setelah 60 "
-                        f"hari memerlukan SK Kepala Dinas. {LATE_FINE_ID}",
-                        "Birth reported late or not at all after 60 days; registration after 60 days needs a "
-                        f"decision (SK) of the Kepala Dinas. {LATE_FINE_EN}", record=e, location=_loc(child))
+        yield r.finding(
+            key,
+            "Kelahiran terlambat/belum dilaporkan lebih dari 60 hari; pencatatan setelah 60 "
+            f"hari memerlukan SK Kepala Dinas. {LATE_FINE_ID}",
+            "Birth reported late or not at all after 60 days; registration after 60 days needs a "
+            f"decision (SK) of the Kepala Dinas. {LATE_FINE_EN}",
+            record=e,
+            location=_loc(child),
+        )
     elif no_akta and since is not None and 30 <= since <= 60:
         mark = 50 if since >= 50 else 30
-        yield r.finding(key, f"Pengingat hari ke-{mark}: akta kelahiran belum ada (batas 60 hari).",
-                        f"Day-{mark} reminder: no birth certificate yet (60-day limit).", record=e,
-                        severity=INFO, location=_loc(child))
+        yield r.finding(
+            key,
+            f"Pengingat hari ke-{mark}: akta kelahiran belum ada (batas 60 hari).",
+            f"Day-{mark} reminder: no birth certificate yet (60-day limit).",
+            record=e,
+            severity=INFO,
+            location=_loc(child),
+        )
 
 
 @rule(
-    "EVT-BIRTH-DOCS", INFO, (KASI_PEM,),
+    "EVT-BIRTH-DOCS",
+    INFO,
+    (KASI_PEM,),
     title="Daftar dokumen kelahiran",
     description="Checklist attached to every new Lahir event (birth within the last 60 days).",
     hint_id="Siapkan: surat keterangan lahir/SPTJM, KK dan KTP-el orang tua, buku nikah/SPTJM, dua saksi.",
@@ -147,8 +160,13 @@ def evt_birth_docs(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
     for key, e, child in _events(ctx, _recent(ctx, event_rows(ctx, 1), 60)):
         since = days_between(e.tgl_peristiwa, ctx.ref_date)
         if since is not None and 0 <= since <= 60 and _hidup(child):
-            yield r.finding(key, "Kelahiran baru: siapkan dokumen akta kelahiran.",
-                            "New birth: prepare the birth-certificate documents.", record=e, location=_loc(child))
+            yield r.finding(
+                key,
+                "Kelahiran baru: siapkan dokumen akta kelahiran.",
+                "New birth: prepare the birth-certificate documents.",
+                record=e,
+                location=_loc(child),
+            )
 
 
 def _recent(ctx: RuleContext, rows: list[int], days: int) -> list[int]:
@@ -159,7 +177,9 @@ def _recent(ctx: RuleContext, rows: list[int], days: int) -> list[int]:
 
 
 @rule(
-    "EVT-BIRTH-DOB", WARNING, (KASI_PEM,),
+    "EVT-BIRTH-DOB",
+    WARNING,
+    (KASI_PEM,),
     title="Tanggal lahir berbeda dengan peristiwa lahir",
     description="Lahir (1) event whose date differs from the person's tanggallahir, or a HIDUP person still not in "
     "a KK (id_kk or kk_level NULL) more than 60 days after the birth.",
@@ -174,14 +194,24 @@ def evt_birth_dob(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding
             continue
         when = day(e.tgl_peristiwa)
         if when is not None and child.tanggallahir is not None and when != child.tanggallahir:
-            yield r.finding(key, "Tanggal peristiwa lahir berbeda dengan tanggal lahir.",
-                            "Birth event date differs from the birth date.", record=e, location=_loc(child))
+            yield r.finding(
+                key,
+                "Tanggal peristiwa lahir berbeda dengan tanggal lahir.",
+                "Birth event date differs from the birth date.",
+                record=e,
+                location=_loc(child),
+            )
             continue
         since = days_between(e.tgl_peristiwa, ctx.ref_date)
         not_in_kk = (child.id_kk is None and not child.no_kk) or child.kk_level is None
         if _hidup(child) and not_in_kk and since is not None and since > 60:
-            yield r.finding(key, "Bayi belum dimasukkan ke KK lebih dari 60 hari setelah lahir.",
-                            "Baby not in a KK more than 60 days after birth.", record=e, location=_loc(child))
+            yield r.finding(
+                key,
+                "Bayi belum dimasukkan ke KK lebih dari 60 hari setelah lahir.",
+                "Baby not in a KK more than 60 days after birth.",
+                record=e,
+                location=_loc(child),
+            )
 
 
 def _birth_dob_candidates(ctx: RuleContext, rows: list[int]) -> list[int]:
@@ -197,7 +227,9 @@ def _birth_dob_candidates(ctx: RuleContext, rows: list[int]) -> list[int]:
 
 
 @rule(
-    "EVT-DEATH-30D", WARNING, (KETUA_RT, KADUS, KASI_PEM),
+    "EVT-DEATH-30D",
+    WARNING,
+    (KETUA_RT, KADUS, KASI_PEM),
     title="Kematian terlambat dilaporkan",
     description="Mati (2) event reported more than 30 days after the death, or with empty akta_mati more than 30 "
     "days after the death; the late-reporting fine note is appended.",
@@ -212,9 +244,13 @@ def evt_death_30d(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding
         reported = days_between(e.tgl_peristiwa, e.tgl_lapor)
         since = days_between(e.tgl_peristiwa, ctx.ref_date)
         if (reported is not None and reported > 30) or (empty(e.akta_mati) and since is not None and since > 30):
-            yield r.finding(key, f"Kematian terlambat/belum dilaporkan lebih dari 30 hari. {LATE_FINE_ID}",
-                            f"Death reported late or not at all after 30 days. {LATE_FINE_EN}", record=e,
-                            location=_loc(person))
+            yield r.finding(
+                key,
+                f"Kematian terlambat/belum dilaporkan lebih dari 30 hari. {LATE_FINE_ID}",
+                f"Death reported late or not at all after 30 days. {LATE_FINE_EN}",
+                record=e,
+                location=_loc(person),
+            )
 
 
 def _death_30d_candidates(ctx: RuleContext, rows: list[int]) -> list[int]:
@@ -226,7 +262,9 @@ def _death_30d_candidates(ctx: RuleContext, rows: list[int]) -> list[int]:
 
 
 @rule(
-    "EVT-DEATH-DOCS", INFO, (SEKDES, KASI_PEM),
+    "EVT-DEATH-DOCS",
+    INFO,
+    (SEKDES, KASI_PEM),
     title="Surat keterangan kematian",
     description="Attached to every new Mati event (death within the last 30 days): the village issues the Surat "
     "Keterangan Kematian; a deceased head also needs a new KK (FAM-HEAD-NOT-ALIVE).",
@@ -241,21 +279,27 @@ def evt_death_docs(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
         since = days_between(e.tgl_peristiwa, ctx.ref_date)
         if since is not None and 0 <= since <= 30:
             head = person is not None and person.kk_level == 1
-            yield r.finding(key, "Kematian baru: terbitkan Surat Keterangan Kematian" + (
-                "; almarhum kepala keluarga, perlu KK baru." if head else "."),
-                "New death: issue the death statement" + ("; the deceased was head, a new KK is needed."
-                                                          if head else "."), record=e, location=_loc(person))
+            yield r.finding(
+                key,
+                "Kematian baru: terbitkan Surat Keterangan Kematian"
+                + ("; almarhum kepala keluarga, perlu KK baru." if head else "."),
+                "New death: issue the death statement"
+                + ("; the deceased was head, a new KK is needed." if head else "."),
+                record=e,
+                location=_loc(person),
+            )
 
 
 @rule(
-    "EVT-DATES", ERROR, (KASI_PEM,),
+    "EVT-DATES",
+    ERROR,
+    (KASI_PEM,),
     title="Tanggal peristiwa tidak masuk akal",
     description="A log_penduduk row dated after ref_date, before the person's birth, or after the person's Mati "
     "event; or (events 1, 2, 4) reported before it happened.",
     hint_id="Tanggal peristiwa tidak masuk akal (di masa depan, sebelum lahir, atau sesudah meninggal); perbaiki di "
     "Log Penduduk.",
-    hint_en="The event date is implausible (in the future, before birth, or after death); correct it in Log "
-    "Penduduk.",
+    hint_en="The event date is implausible (in the future, before birth, or after death); correct it in Log Penduduk.",
     source="domain inference",
     entity="peristiwa",
 )
@@ -281,8 +325,13 @@ def evt_dates(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
         if e.kode_peristiwa in (1, 2, 4) and lapor is not None and lapor < when:
             reasons.append(("dilaporkan sebelum terjadi", "reported before it happened"))
         if reasons:
-            yield r.finding(key, "Tanggal peristiwa " + ", ".join(a for a, _ in reasons) + ".",
-                            "Event date " + ", ".join(b for _, b in reasons) + ".", record=e, location=_loc(person))
+            yield r.finding(
+                key,
+                "Tanggal peristiwa " + ", ".join(a for a, _ in reasons) + ".",
+                "Event date " + ", ".join(b for _, b in reasons) + ".",
+                record=e,
+                location=_loc(person),
+            )
 
 
 def _dates_candidates(ctx: RuleContext, death_of: dict[int, Any]) -> list[int]:
@@ -311,7 +360,9 @@ def _dates_candidates(ctx: RuleContext, death_of: dict[int, Any]) -> list[int]:
 
 
 @rule(
-    "EVT-DUP-LOG", ERROR, (KASI_PEM,),
+    "EVT-DUP-LOG",
+    ERROR,
+    (KASI_PEM,),
     title="Peristiwa tercatat dua kali",
     description="Two or more log_penduduk rows with the same (id_pend, kode_peristiwa, tgl_peristiwa); the person is "
     "matched by NIK when ids are absent.",
@@ -336,9 +387,13 @@ def evt_dup_log(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     for key, e, ident in keyed:
         if counts[ident] > 1:
             found = ctx.person_of_event(e)
-            yield r.finding(key, f"Peristiwa sama tercatat {counts[ident]} kali.",
-                            f"Same event recorded {counts[ident]} times.", record=e,
-                            location=_loc(found[1] if found else None))
+            yield r.finding(
+                key,
+                f"Peristiwa sama tercatat {counts[ident]} kali.",
+                f"Same event recorded {counts[ident]} times.",
+                record=e,
+                location=_loc(found[1] if found else None),
+            )
 
 
 def _any_repeated_event(ctx: RuleContext) -> bool:
@@ -353,11 +408,12 @@ def _any_repeated_event(ctx: RuleContext) -> bool:
 
 
 @rule(
-    "EVT-LOST", INFO, (KASI_PEM,),
+    "EVT-LOST",
+    INFO,
+    (KASI_PEM,),
     title="Penduduk hilang",
     description="A person with status_dasar 4 (HILANG); keep them HILANG — a death record needs a court decision.",
-    hint_id="Penduduk hilang hanya bisa dicatat meninggal dengan penetapan pengadilan; jangan ubah ke MATI tanpa "
-    "itu.",
+    hint_id="Penduduk hilang hanya bisa dicatat meninggal dengan penetapan pengadilan; jangan ubah ke MATI tanpa itu.",
     hint_en="A missing person can only be recorded as dead with a court decision; do not change them to MATI "
     "without one.",
     source="UU 23/2006 Pasal 44(4) (secondary)",
@@ -369,7 +425,9 @@ def evt_lost(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
 
 
 @rule(
-    "EVT-MOVE-OUT", WARNING, (KASI_PEM, KADUS),
+    "EVT-MOVE-OUT",
+    WARNING,
+    (KASI_PEM, KADUS),
     title="Data pindah keluar tidak lengkap",
     description="Pindah Keluar (3) event with ref_pindah NULL or not 1-4, or empty alamat_tujuan, or a head who "
     "left while other family members stay HIDUP without their own Pindah Keluar/Pergi event within 30 days. The "
@@ -392,11 +450,16 @@ def evt_move_out(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]
         if person is not None and person.kk_level == 1 and _members_left_behind(ctx, households, person, e):
             reasons.append(("kepala keluarga pindah, anggota masih tinggal", "head moved out, members stay"))
         if reasons:
-            doc_id, doc_en = ("SKPWNI", "SKPWNI") if e.ref_pindah in (3, 4) else ("tanpa surat pindah",
-                                                                                   "no moving letter")
-            yield r.finding(key, "Pindah keluar: " + ", ".join(a for a, _ in reasons) + f" (dokumen: {doc_id}).",
-                            "Move out: " + ", ".join(b for _, b in reasons) + f" (document: {doc_en}).",
-                            record=e, location=_loc(person))
+            doc_id, doc_en = (
+                ("SKPWNI", "SKPWNI") if e.ref_pindah in (3, 4) else ("tanpa surat pindah", "no moving letter")
+            )
+            yield r.finding(
+                key,
+                "Pindah keluar: " + ", ".join(a for a, _ in reasons) + f" (dokumen: {doc_id}).",
+                "Move out: " + ", ".join(b for _, b in reasons) + f" (document: {doc_en}).",
+                record=e,
+                location=_loc(person),
+            )
 
 
 _MOVE_TYPES = frozenset((1, 2, 3, 4))
@@ -426,9 +489,7 @@ def _households(ctx: RuleContext, heads: list[Any]) -> dict[Any, list[tuple[str,
     return out
 
 
-def _members_left_behind(
-    ctx: RuleContext, households: dict[Any, list[tuple[str, Any]]], head: Any, event: Any
-) -> bool:
+def _members_left_behind(ctx: RuleContext, households: dict[Any, list[tuple[str, Any]]], head: Any, event: Any) -> bool:
     fk = family_key_of_penduduk(head)
     if fk is None:
         return False
@@ -446,7 +507,9 @@ def _members_left_behind(
 
 
 @rule(
-    "EVT-MOVE-IN", WARNING, (KASI_PEM, KADUS),
+    "EVT-MOVE-IN",
+    WARNING,
+    (KASI_PEM, KADUS),
     title="Data pindah datang tidak lengkap",
     description="Pindah Masuk (5) event whose person is HIDUP and has a NIK that is not REAL, an empty "
     "alamat_sebelumnya, or no KK. (The foreign-KK-prefix note is KK-REGION's.)",
@@ -470,8 +533,13 @@ def evt_move_in(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
         if person.id_kk is None and not person.no_kk:
             reasons.append(("belum masuk KK", "not in a KK"))
         if reasons:
-            yield r.finding(key, "Pindah datang: " + ", ".join(a for a, _ in reasons) + ".",
-                            "Move in: " + ", ".join(b for _, b in reasons) + ".", record=e, location=_loc(person))
+            yield r.finding(
+                key,
+                "Pindah datang: " + ", ".join(a for a, _ in reasons) + ".",
+                "Move in: " + ", ".join(b for _, b in reasons) + ".",
+                record=e,
+                location=_loc(person),
+            )
 
 
 def _move_in_suspects(ctx: RuleContext) -> list[bool]:
@@ -487,7 +555,9 @@ def _move_in_suspects(ctx: RuleContext) -> list[bool]:
 
 
 @rule(
-    "EVT-MOVE-DEF", INFO, (SEKDES,),
+    "EVT-MOVE-DEF",
+    INFO,
+    (SEKDES,),
     title="Rekap penduduk tidak tetap/pergi",
     description="Per dusun, the count of HIDUP residents with status 2 (TIDAK TETAP) and of PERGI (6) residents "
     "(Buku Penduduk Sementara summary).",
@@ -508,8 +578,12 @@ def evt_move_def(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]
             pergi[p.dusun or "-"] += 1
     for dusun in sorted(set(tidak_tetap) | set(pergi)):
         a, b = tidak_tetap[dusun], pergi[dusun]
-        yield r.finding(f"dusun:{dusun}", f"{a} penduduk tidak tetap, {b} penduduk pergi.",
-                        f"{a} non-permanent residents, {b} departed residents.", location=(dusun, None, None))
+        yield r.finding(
+            f"dusun:{dusun}",
+            f"{a} penduduk tidak tetap, {b} penduduk pergi.",
+            f"{a} non-permanent residents, {b} departed residents.",
+            location=(dusun, None, None),
+        )
 
 
 def _civil_reminder(
@@ -522,8 +596,12 @@ def _civil_reminder(
             continue
         since = days_between(getattr(p, date_col), ctx.ref_date)
         if since is not None and 0 <= since <= 60 and empty(getattr(p, akta_col)):
-            yield r.finding(key, f"{words[0]} {since} hari lalu belum ada nomor akta (batas 60 hari).",
-                            f"{words[1]} {since} days ago without a certificate number (60-day limit).", record=p)
+            yield r.finding(
+                key,
+                f"{words[0]} {since} hari lalu belum ada nomor akta (batas 60 hari).",
+                f"{words[1]} {since} days ago without a certificate number (60-day limit).",
+                record=p,
+            )
 
 
 def _recent_dates(ctx: RuleContext, date_col: str, days: int) -> list[int]:
@@ -540,10 +618,12 @@ def _recent_dates(ctx: RuleContext, date_col: str, days: int) -> list[int]:
 
 
 @rule(
-    "EVT-MARRIAGE-60D", INFO, (KASI_PEM,),
+    "EVT-MARRIAGE-60D",
+    INFO,
+    (KASI_PEM,),
     title="Perkawinan wajib dilaporkan 60 hari",
     description="KAWIN resident whose tanggalperkawinan is within 60 days before ref_date and akta_perkawinan is "
-    "empty (reminder). The \"status changed to KAWIN since the last sync\" part needs the store's history and is "
+    'empty (reminder). The "status changed to KAWIN since the last sync" part needs the store\'s history and is '
     "left to the notifier.",
     hint_id="Perkawinan wajib dilaporkan paling lambat 60 hari; lengkapi tanggal dan nomor akta perkawinan.",
     hint_en="A marriage must be reported within 60 days; complete the marriage date and certificate number.",
@@ -554,12 +634,13 @@ def evt_marriage_60d(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Find
 
 
 @rule(
-    "EVT-DIVORCE-60D", INFO, (KASI_PEM,),
+    "EVT-DIVORCE-60D",
+    INFO,
+    (KASI_PEM,),
     title="Perceraian wajib dilaporkan 60 hari",
     description="CERAI HIDUP resident whose tanggalperceraian is within 60 days before ref_date and akta_perceraian "
     "is empty (reminder); the status-change part needs the store's history.",
-    hint_id="Perceraian wajib dilaporkan paling lambat 60 hari setelah putusan; lengkapi tanggal dan nomor akta "
-    "cerai.",
+    hint_id="Perceraian wajib dilaporkan paling lambat 60 hari setelah putusan; lengkapi tanggal dan nomor akta cerai.",
     hint_en="A divorce must be reported within 60 days of the decision; complete the divorce date and certificate "
     "number.",
     source="UU 23/2006 Pasal 40(1) (secondary, verify)",
@@ -569,6 +650,17 @@ def evt_divorce_60d(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findi
 
 
 RULES = [
-    evt_birth_60d, evt_birth_docs, evt_birth_dob, evt_death_30d, evt_death_docs, evt_dates, evt_dup_log, evt_lost,
-    evt_move_out, evt_move_in, evt_move_def, evt_marriage_60d, evt_divorce_60d,
+    evt_birth_60d,
+    evt_birth_docs,
+    evt_birth_dob,
+    evt_death_30d,
+    evt_death_docs,
+    evt_dates,
+    evt_dup_log,
+    evt_lost,
+    evt_move_out,
+    evt_move_in,
+    evt_move_def,
+    evt_marriage_60d,
+    evt_divorce_60d,
 ]

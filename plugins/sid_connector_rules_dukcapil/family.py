@@ -75,8 +75,9 @@ def _families(
 
 def _column_eq(ctx: RuleContext, name: str, value: Any, *, hidup: bool) -> list[bool]:
     """``resident.<name> == value`` for every (HIDUP) resident, once per run."""
-    return ctx.memo(f"dukcapil.eq:{name}:{value}:{hidup}",
-                    lambda: list(map(eq, ctx.column(name, hidup=hidup), repeat(value))))
+    return ctx.memo(
+        f"dukcapil.eq:{name}:{value}:{hidup}", lambda: list(map(eq, ctx.column(name, hidup=hidup), repeat(value)))
+    )
 
 
 def _levels(ctx: RuleContext, levels: frozenset[int]) -> Iterator[bool]:
@@ -91,7 +92,9 @@ def _unique_ids(ctx: RuleContext) -> bool:
 
 
 @rule(
-    "FAM-MULTI-HEAD", ERROR, (KASI_PEM, KADUS),
+    "FAM-MULTI-HEAD",
+    ERROR,
+    (KASI_PEM, KADUS),
     title="KK dengan lebih dari satu Kepala Keluarga",
     description="Two or more members of one family with kk_level 1: ERROR if at least two are HIDUP, WARNING if "
     "only one is HIDUP (stale heads).",
@@ -108,9 +111,13 @@ def fam_multi_head(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
         alive = sum(1 for p in heads if _alive(p))
         if alive == 0:
             continue
-        yield r.finding(key, f"{len(heads)} Kepala Keluarga dalam satu KK ({alive} hidup).",
-                        f"{len(heads)} heads of family in one KK ({alive} alive).", record=k,
-                        severity=ERROR if alive >= 2 else WARNING)
+        yield r.finding(
+            key,
+            f"{len(heads)} Kepala Keluarga dalam satu KK ({alive} hidup).",
+            f"{len(heads)} heads of family in one KK ({alive} alive).",
+            record=k,
+            severity=ERROR if alive >= 2 else WARNING,
+        )
 
 
 def _multi_head_candidates(ctx: RuleContext, fams: Families) -> set[str]:
@@ -119,7 +126,9 @@ def _multi_head_candidates(ctx: RuleContext, fams: Families) -> set[str]:
 
 
 @rule(
-    "FAM-NO-HEAD", ERROR, (KASI_PEM, KADUS),
+    "FAM-NO-HEAD",
+    ERROR,
+    (KASI_PEM, KADUS),
     title="KK tanpa Kepala Keluarga",
     description="Active family where no member (any status) has kk_level 1, or whose `nik_kepala` is NULL (the "
     "latter only for sources that carry OpenSID ids). Never auto-delete.",
@@ -135,9 +144,12 @@ def fam_no_head(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
         no_member = not any(p.kk_level == 1 for _, p in members)
         no_pointer = k.id is not None and k.nik_kepala is None
         if no_member or no_pointer:
-            yield r.finding(key, "KK tanpa Kepala Keluarga" + (" (nik_kepala kosong)." if no_pointer else "."),
-                            "KK without a head of family" + (" (nik_kepala empty)." if no_pointer else "."),
-                            record=k)
+            yield r.finding(
+                key,
+                "KK tanpa Kepala Keluarga" + (" (nik_kepala kosong)." if no_pointer else "."),
+                "KK without a head of family" + (" (nik_kepala empty)." if no_pointer else "."),
+                record=k,
+            )
 
 
 def _no_head_candidates(ctx: RuleContext, fams: Families) -> set[str]:
@@ -152,7 +164,9 @@ def _no_head_candidates(ctx: RuleContext, fams: Families) -> set[str]:
 
 
 @rule(
-    "FAM-HEAD-POINTER", ERROR, (KASI_PEM,),
+    "FAM-HEAD-POINTER",
+    ERROR,
+    (KASI_PEM,),
     title="nik_kepala menunjuk orang yang bukan Kepala Keluarga",
     description="`tweb_keluarga.nik_kepala` (a resident id, not a NIK) is set and points to no resident, to a "
     "resident with kk_level ≠ 1, or to a resident of another family. Needs OpenSID ids.",
@@ -180,8 +194,12 @@ def fam_head_pointer(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Find
             why_id, why_en = "anggota KK lain", "a member of another KK"
         else:
             continue
-        yield r.finding(key, f"nik_kepala menunjuk penduduk id {k.nik_kepala}: {why_id}.",
-                        f"nik_kepala points to resident id {k.nik_kepala}: {why_en}.", record=k)
+        yield r.finding(
+            key,
+            f"nik_kepala menunjuk penduduk id {k.nik_kepala}: {why_id}.",
+            f"nik_kepala points to resident id {k.nik_kepala}: {why_en}.",
+            record=k,
+        )
 
 
 def _head_pointer_candidates(ctx: RuleContext) -> list[int]:
@@ -193,7 +211,9 @@ def _head_pointer_candidates(ctx: RuleContext) -> list[int]:
 
 
 @rule(
-    "FAM-HEAD-IN-2-KK", ERROR, (KASI_PEM,),
+    "FAM-HEAD-IN-2-KK",
+    ERROR,
+    (KASI_PEM,),
     title="Satu orang kepala di dua KK",
     description="The same non-NULL `nik_kepala` value appears in two or more `tweb_keluarga` rows.",
     hint_id="Satu orang tercatat sebagai kepala di dua KK; lepaskan kaitan dari KK lama.",
@@ -211,12 +231,18 @@ def fam_head_in_2_kk(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Find
     for pid, keys in groups.items():
         if len(keys) > 1:
             for key in keys:
-                yield r.finding(key, f"Penduduk id {pid} menjadi kepala di {len(keys)} KK.",
-                                f"Resident id {pid} is head of {len(keys)} KKs.", record=v.keluarga[key])
+                yield r.finding(
+                    key,
+                    f"Penduduk id {pid} menjadi kepala di {len(keys)} KK.",
+                    f"Resident id {pid} is head of {len(keys)} KKs.",
+                    record=v.keluarga[key],
+                )
 
 
 @rule(
-    "FAM-HEAD-NOT-ALIVE", ERROR, (KASI_PEM, KADUS),
+    "FAM-HEAD-NOT-ALIVE",
+    ERROR,
+    (KASI_PEM, KADUS),
     title="Kepala keluarga tidak hidup, anggota masih tinggal",
     description="The head (the nik_kepala person, else the kk_level 1 member) has status_dasar ≠ 1 while another "
     "member is HIDUP; OpenSID's keluarga_aktif view silently drops such families.",
@@ -235,8 +261,12 @@ def fam_head_not_alive(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Fi
         if head is None or _alive(head):
             continue
         if any(_alive(p) and p is not head for _, p in members):
-            yield r.finding(key, "Kepala keluarga tidak berstatus HIDUP, anggota lain masih HIDUP.",
-                            "The head of family is not alive/present while other members are.", record=k)
+            yield r.finding(
+                key,
+                "Kepala keluarga tidak berstatus HIDUP, anggota lain masih HIDUP.",
+                "The head of family is not alive/present while other members are.",
+                record=k,
+            )
 
 
 def _every_family(ctx: RuleContext, fams: Families) -> set[str]:
@@ -262,7 +292,9 @@ def _head_not_alive_candidates(ctx: RuleContext, fams: Families) -> set[str]:
 
 
 @rule(
-    "FAM-ORPHAN-HEAD", ERROR, (KASI_PEM,),
+    "FAM-ORPHAN-HEAD",
+    ERROR,
+    (KASI_PEM,),
     title="Penduduk di KK yang tidak ada",
     description="A resident (kk_level 1, and by extension any member) whose `id_kk` is set but matches no "
     "`tweb_keluarga` row of this village. Needs OpenSID ids.",
@@ -279,22 +311,27 @@ def fam_orphan_head(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findi
     for key, p in pick(ctx.residents, where(map(unknown.__contains__, id_kk))):
         if p.id_kk is not None and ("id", p.id_kk) not in ctx.families:
             role = "Kepala Keluarga" if p.kk_level == 1 else "Anggota"
-            yield r.finding(key, f"{role} tercatat di KK id {p.id_kk} yang tidak ada.",
-                            f"{'Head' if p.kk_level == 1 else 'Member'} recorded in non-existent KK id {p.id_kk}.",
-                            record=p)
+            yield r.finding(
+                key,
+                f"{role} tercatat di KK id {p.id_kk} yang tidak ada.",
+                f"{'Head' if p.kk_level == 1 else 'Member'} recorded in non-existent KK id {p.id_kk}.",
+                record=p,
+            )
 
 
 _ACTIVE_FAMILY_EVENTS = {1, 5, 12, 14}
 
 
 @rule(
-    "FAM-EMPTY", WARNING, (KASI_PEM,),
+    "FAM-EMPTY",
+    WARNING,
+    (KASI_PEM,),
     title="KK tanpa anggota yang masih tinggal",
     description="A family with no members at all, or with no HIDUP member while its latest log_keluarga event "
     "(highest id) is 1, 5, 12 or 14 (still recorded as active).",
     hint_id="KK ini tidak punya anggota yang masih tinggal; catat peristiwanya (pindah/mati) atau hapus KK kosong.",
     hint_en="This KK has no members still living here; record the event (moved/died) or delete the empty KK.",
-    source="OpenSID umum v2601.0.0 StatusDasarKKEnum \"KK Kosong\" (third-party copy); OpenSID/OpenSID "
+    source='OpenSID umum v2601.0.0 StatusDasarKKEnum "KK Kosong" (third-party copy); OpenSID/OpenSID '
     "app/Models/LogKeluarga.php family-event codes (v2410.1.0)",
     entity="keluarga",
 )
@@ -307,8 +344,12 @@ def fam_empty(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
             continue
         log = ctx.family_events.get(k.id)
         if log and log[-1][1].id_peristiwa in _ACTIVE_FAMILY_EVENTS:
-            yield r.finding(key, "KK masih tercatat aktif tetapi tidak ada anggota yang HIDUP.",
-                            "KK still recorded as active but no member is alive/present.", record=k)
+            yield r.finding(
+                key,
+                "KK masih tercatat aktif tetapi tidak ada anggota yang HIDUP.",
+                "KK still recorded as active but no member is alive/present.",
+                record=k,
+            )
 
 
 def _inactive(ctx: RuleContext, fams: Families) -> set[str]:
@@ -317,7 +358,9 @@ def _inactive(ctx: RuleContext, fams: Families) -> set[str]:
 
 
 @rule(
-    "FAM-SPOUSE-SEX", WARNING, (KASI_PEM,),
+    "FAM-SPOUSE-SEX",
+    WARNING,
+    (KASI_PEM,),
     title="Jenis kelamin suami/istri/kepala tidak sesuai",
     description="Among HIDUP members: ISTRI must be female, SUAMI male; with an ISTRI the head must be male, with "
     "a SUAMI the head must be female.",
@@ -339,11 +382,19 @@ def fam_spouse_sex(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
         levels = {p.kk_level for _, p in members}
         head_key = next(key for key, p in members if p is head)
         if 3 in levels and head.sex == 2:
-            yield r.finding(head_key, "Kepala keluarga perempuan padahal ada ISTRI.",
-                            "The head is female although there is an ISTRI (wife).", record=head)
+            yield r.finding(
+                head_key,
+                "Kepala keluarga perempuan padahal ada ISTRI.",
+                "The head is female although there is an ISTRI (wife).",
+                record=head,
+            )
         elif 2 in levels and head.sex == 1:
-            yield r.finding(head_key, "Kepala keluarga laki-laki padahal ada SUAMI.",
-                            "The head is male although there is a SUAMI (husband).", record=head)
+            yield r.finding(
+                head_key,
+                "Kepala keluarga laki-laki padahal ada SUAMI.",
+                "The head is male although there is a SUAMI (husband).",
+                record=head,
+            )
 
 
 _WRONG_SEX = frozenset(((3, 1), (2, 2)))
@@ -362,7 +413,9 @@ def _spouse_sex_candidates(ctx: RuleContext, fams: Families) -> set[str]:
 
 
 @rule(
-    "FAM-SPOUSE-MARRIED", WARNING, (KASI_PEM,),
+    "FAM-SPOUSE-MARRIED",
+    WARNING,
+    (KASI_PEM,),
     title="Status kawin suami/istri tidak KAWIN",
     description="For each HIDUP SUAMI/ISTRI member, that member and the head must be KAWIN (2); more than one "
     "HIDUP SUAMI, or more than one HIDUP ISTRI, in a family is flagged for review.",
@@ -379,18 +432,30 @@ def fam_spouse_married(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Fi
             continue
         for key, p in spouses:
             if p.status_kawin != 2:
-                yield r.finding(key, "Suami/istri dengan status kawin bukan KAWIN.",
-                                "Husband/wife whose marital status is not KAWIN.", record=p)
+                yield r.finding(
+                    key,
+                    "Suami/istri dengan status kawin bukan KAWIN.",
+                    "Husband/wife whose marital status is not KAWIN.",
+                    record=p,
+                )
         for key, p in members:
             if p.kk_level == 1 and p.status_kawin != 2:
-                yield r.finding(key, "Kepala keluarga yang punya suami/istri berstatus bukan KAWIN.",
-                                "Head with a husband/wife whose marital status is not KAWIN.", record=p)
+                yield r.finding(
+                    key,
+                    "Kepala keluarga yang punya suami/istri berstatus bukan KAWIN.",
+                    "Head with a husband/wife whose marital status is not KAWIN.",
+                    record=p,
+                )
         for level, word_id, word_en in ((2, "SUAMI", "husbands"), (3, "ISTRI", "wives")):
             count = sum(1 for _, p in spouses if p.kk_level == level)
             if count > 1:
-                yield r.finding(f"{fkey}:{word_id}", f"{count} {word_id} hidup dalam satu KK; periksa izin "
-                                "pengadilan.", f"{count} {word_en} alive in one KK; check the court permit.",
-                                record=k, entity="keluarga")
+                yield r.finding(
+                    f"{fkey}:{word_id}",
+                    f"{count} {word_id} hidup dalam satu KK; periksa izin pengadilan.",
+                    f"{count} {word_en} alive in one KK; check the court permit.",
+                    record=k,
+                    entity="keluarga",
+                )
 
 
 _SPOUSES = frozenset((2, 3))
@@ -415,7 +480,9 @@ def _born(p: Any) -> date | None:
 
 
 @rule(
-    "FAM-CHILD-BEFORE-PARENT", WARNING, (KASI_PEM,),
+    "FAM-CHILD-BEFORE-PARENT",
+    WARNING,
+    (KASI_PEM,),
     title="Umur anak tidak masuk akal dibanding orang tua",
     description="For each HIDUP ANAK, compared with the head, the head's HIDUP SUAMI/ISTRI, and residents whose "
     "nik equals the child's ayah_nik/ibu_nik: ERROR when the child is older than the parent, WARNING when born "
@@ -442,18 +509,31 @@ def fam_child_before_parent(r: Rule, v: VillageData, ctx: RuleContext) -> Iterat
                 if child.tanggallahir < parent.tanggallahir:
                     worst = "older"
                     break
-                gap = child.tanggallahir.year - parent.tanggallahir.year - (
-                    (child.tanggallahir.month, child.tanggallahir.day)
-                    < (parent.tanggallahir.month, parent.tanggallahir.day)
+                gap = (
+                    child.tanggallahir.year
+                    - parent.tanggallahir.year
+                    - (
+                        (child.tanggallahir.month, child.tanggallahir.day)
+                        < (parent.tanggallahir.month, parent.tanggallahir.day)
+                    )
                 )
                 if gap < 10:
                     worst = "young"
             if worst == "older":
-                yield r.finding(key, "Anak lebih tua dari orang tuanya.", "Child is older than a parent.",
-                                record=child, severity=ERROR)
+                yield r.finding(
+                    key,
+                    "Anak lebih tua dari orang tuanya.",
+                    "Child is older than a parent.",
+                    record=child,
+                    severity=ERROR,
+                )
             elif worst == "young":
-                yield r.finding(key, "Anak lahir kurang dari 10 tahun setelah orang tuanya.",
-                                "Child born less than 10 years after a parent.", record=child)
+                yield r.finding(
+                    key,
+                    "Anak lahir kurang dari 10 tahun setelah orang tuanya.",
+                    "Child born less than 10 years after a parent.",
+                    record=child,
+                )
 
 
 _PARENTS = frozenset((1, 2, 3))
@@ -475,9 +555,12 @@ def _child_candidates(ctx: RuleContext, fams: Families) -> set[str]:
     children = where(map(and_, _column_eq(ctx, "kk_level", 4, hidup=True), map(ne, born, repeat(-1))))
     child_fams = pick(fams.of_hidup, children)
     by_nik = _youngest_by_nik(ctx)
-    parent_day = map(max, map(youngest.get, child_fams, repeat(-1)),
-                     map(by_nik.get, pick(ctx.column("ayah_nik", hidup=True), children), repeat(-1)),
-                     map(by_nik.get, pick(ctx.column("ibu_nik", hidup=True), children), repeat(-1)))
+    parent_day = map(
+        max,
+        map(youngest.get, child_fams, repeat(-1)),
+        map(by_nik.get, pick(ctx.column("ayah_nik", hidup=True), children), repeat(-1)),
+        map(by_nik.get, pick(ctx.column("ibu_nik", hidup=True), children), repeat(-1)),
+    )
     limit = map(int.__add__, parent_day, repeat(_TEN_YEARS))
     found = set(compress(child_fams, map(int.__lt__, pick(born, children), limit)))
     found.discard(None)
@@ -501,7 +584,9 @@ def _youngest_by_nik(ctx: RuleContext) -> dict[str, int]:
 
 
 @rule(
-    "FAM-GENERATION-ORDER", WARNING, (KASI_PEM,),
+    "FAM-GENERATION-ORDER",
+    WARNING,
+    (KASI_PEM,),
     title="Urutan generasi tidak wajar",
     description="HIDUP ORANGTUA (7) and MERTUA (8) must be born before the head; CUCU (6) after the head.",
     hint_id="Urutan umur orang tua/mertua/cucu terhadap kepala keluarga tidak wajar; periksa tanggal lahir dan "
@@ -520,11 +605,19 @@ def fam_generation_order(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[
             if p.tanggallahir is None:
                 continue
             if p.kk_level in (7, 8) and p.tanggallahir >= head.tanggallahir:
-                yield r.finding(key, "Orang tua/mertua tidak lebih tua dari kepala keluarga.",
-                                "Parent/parent-in-law is not older than the head.", record=p)
+                yield r.finding(
+                    key,
+                    "Orang tua/mertua tidak lebih tua dari kepala keluarga.",
+                    "Parent/parent-in-law is not older than the head.",
+                    record=p,
+                )
             elif p.kk_level == 6 and p.tanggallahir <= head.tanggallahir:
-                yield r.finding(key, "Cucu tidak lebih muda dari kepala keluarga.",
-                                "Grandchild is not younger than the head.", record=p)
+                yield r.finding(
+                    key,
+                    "Cucu tidak lebih muda dari kepala keluarga.",
+                    "Grandchild is not younger than the head.",
+                    record=p,
+                )
 
 
 _ELDERS = frozenset((7, 8))
@@ -553,7 +646,9 @@ def _generation_candidates(ctx: RuleContext, fams: Families) -> set[str]:
 
 
 @rule(
-    "FAM-PARENT-LINK", WARNING, (KASI_PEM,),
+    "FAM-PARENT-LINK",
+    WARNING,
+    (KASI_PEM,),
     title="NIK ayah/ibu menunjuk jenis kelamin yang salah",
     description="`ayah_nik` resolves (by nik within the village) to a female resident, or `ibu_nik` to a male one.",
     hint_id="NIK ayah menunjuk perempuan atau NIK ibu menunjuk laki-laki; periksa NIK orang tua.",
@@ -576,12 +671,19 @@ def _parent_link_candidates(ctx: RuleContext) -> list[int]:
     niks = ctx.column("nik")
     women = set(compress(niks, _column_eq(ctx, "sex", 2, hidup=False)))
     men = set(compress(niks, _column_eq(ctx, "sex", 1, hidup=False)))
-    return where(map(or_, map(women.__contains__, ctx.column("ayah_nik", hidup=True)),
-                     map(men.__contains__, ctx.column("ibu_nik", hidup=True))))
+    return where(
+        map(
+            or_,
+            map(women.__contains__, ctx.column("ayah_nik", hidup=True)),
+            map(men.__contains__, ctx.column("ibu_nik", hidup=True)),
+        )
+    )
 
 
 @rule(
-    "FAM-LOG-MISSING", WARNING, (KASI_PEM, SEKDES),
+    "FAM-LOG-MISSING",
+    WARNING,
+    (KASI_PEM, SEKDES),
     title="Riwayat (log) keluarga tidak ada",
     description="A `tweb_keluarga` row with no `log_keluarga` row. Needs OpenSID ids.",
     hint_id="Riwayat (log) keluarga tidak ada; jalankan menu Periksa di OpenSID atau catat peristiwa keluarga baru.",
@@ -602,7 +704,9 @@ def fam_log_missing(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findi
 
 
 @rule(
-    "FAM-LOG-DUP", WARNING, (KASI_PEM,),
+    "FAM-LOG-DUP",
+    WARNING,
+    (KASI_PEM,),
     title="Log keluarga ganda",
     description="Two or more `log_keluarga` rows with the same (id_kk, tgl_peristiwa).",
     hint_id="Ada log keluarga ganda pada tanggal yang sama; hapus salah satunya lewat menu Periksa.",
@@ -623,12 +727,18 @@ def fam_log_dup(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
         if count > 1:
             key = keys_by_id.get(id_kk, f"id_kk:{id_kk}")
             stamp = when.isoformat(sep=" ") if when else "-"
-            yield r.finding(f"{key}@{stamp}", f"{count} log keluarga pada {stamp}.",
-                            f"{count} family logs at {stamp}.", record=v.keluarga.get(key))
+            yield r.finding(
+                f"{key}@{stamp}",
+                f"{count} log keluarga pada {stamp}.",
+                f"{count} family logs at {stamp}.",
+                record=v.keluarga.get(key),
+            )
 
 
 @rule(
-    "RTM-MULTI-HEAD", WARNING, (KASI_PEM,),
+    "RTM-MULTI-HEAD",
+    WARNING,
+    (KASI_PEM,),
     title="Satu orang kepala di lebih dari satu rumah tangga",
     description="The same `tweb_rtm.nik_kepala` (a person id) in two or more `tweb_rtm` rows, and for such a row "
     "the head does not exist or the head's `id_rtm` ≠ `tweb_rtm.no_kk`. Runs only when the tweb_rtm table is "
@@ -650,13 +760,28 @@ def rtm_multi_head(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Findin
         head = ctx.by_id.get(pid)
         for row in group:
             if head is None or str(head[1].id_rtm or "") != str(row.get("no_kk") or ""):
-                yield r.finding(f"rtm:{row.get('id')}", f"Penduduk id {pid} kepala di {len(group)} rumah tangga.",
-                                f"Resident id {pid} is head of {len(group)} households.",
-                                record=head[1] if head else None)
+                yield r.finding(
+                    f"rtm:{row.get('id')}",
+                    f"Penduduk id {pid} kepala di {len(group)} rumah tangga.",
+                    f"Resident id {pid} is head of {len(group)} households.",
+                    record=head[1] if head else None,
+                )
 
 
 RULES = [
-    fam_multi_head, fam_no_head, fam_head_pointer, fam_head_in_2_kk, fam_head_not_alive, fam_orphan_head,
-    fam_empty, fam_spouse_sex, fam_spouse_married, fam_child_before_parent, fam_generation_order,
-    fam_parent_link, fam_log_missing, fam_log_dup, rtm_multi_head,
+    fam_multi_head,
+    fam_no_head,
+    fam_head_pointer,
+    fam_head_in_2_kk,
+    fam_head_not_alive,
+    fam_orphan_head,
+    fam_empty,
+    fam_spouse_sex,
+    fam_spouse_married,
+    fam_child_before_parent,
+    fam_generation_order,
+    fam_parent_link,
+    fam_log_missing,
+    fam_log_dup,
+    rtm_multi_head,
 ]
