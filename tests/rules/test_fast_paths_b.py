@@ -19,8 +19,10 @@ from sid_connector.rules.model import RuleContext, age_on
 from sid_connector_rules_dukcapil import ids, nik, officials, person, region
 from sid_connector_rules_dukcapil._base import (
     NO_DATE,
+    birth_ordinals,
     blank_flags,
     born_by,
+    born_ordinals,
     classify_niks,
     date_blocks,
     empty,
@@ -30,7 +32,7 @@ from sid_connector_rules_dukcapil._base import (
     suspect_rows,
 )
 from tests.rules.conftest import REF, VB, base
-from tests.rules.fast_path_villages import RUNS_B, check_golden, read_golden
+from tests.rules.fast_path_villages import RUNS_B, check_golden, mixed_village, read_golden
 
 FAST = [*nik.RULES, *region.RULES, *person.RULES, *officials.RULES]
 MIXED = [name for name in RUNS_B if name.startswith("mixed-")]
@@ -101,6 +103,24 @@ def test_classify_niks_equals_classify_nik_per_value(start):
     assert classify_niks(only_16) == [ids.classify_nik(v) for v in only_16]
     real = ["3301021507900001", "9999999999999999"] * 3
     assert classify_niks(real) == [ids.REAL] * 6
+
+
+def _unknown_births() -> VB:
+    b = base()
+    for status, born in ((1, None), (2, None), (2, date(1950, 1, 1)), (None, None), (6, date(2000, 2, 29))):
+        b.person(fam=None, status_dasar=status, tanggallahir=born, event=False)
+    return b
+
+
+@pytest.mark.parametrize("seed", [None, 45, 50, 56])  # generated villages with unknown births, HIDUP or not
+def test_birth_ordinals_of_all_and_of_hidup_residents_follow_tanggallahir(seed):
+    ctx = RuleContext((_unknown_births() if seed is None else mixed_village(seed)).build(), REF)
+    every = [NO_DATE if p.tanggallahir is None else p.tanggallahir.toordinal() for _, p in ctx.residents]
+    hidup = [NO_DATE if p.tanggallahir is None else p.tanggallahir.toordinal() for _, p in ctx.hidup]
+    assert birth_ordinals(ctx) == every
+    assert born_ordinals(ctx) == hidup
+    assert NO_DATE in hidup and len(hidup) < len(every)  # unknown dates and non-HIDUP residents are exercised
+    assert date.min.toordinal() > NO_DATE  # before every real date
 
 
 def test_born_by_agrees_with_age_on_around_every_birthday():
