@@ -18,24 +18,14 @@ from sid_connector_opensid_db import OpenSIDDatabaseSource, passes, write_villag
 
 from .applier import Applier, Killed
 from .conftest import run_sql
+from .senggigi import KODE
+from .senggigi import pull as _pull
+from .senggigi import seed as _seed
+from .senggigi import source as _source
 from .village_factory import OLD, make_village
 
 pytestmark = pytest.mark.mariadb
-KODE = "5201142005"
 KEYED = ("keluarga", "penduduk", "peristiwa", "peristiwa_keluarga")
-
-
-def _source(url: str, **options: object) -> OpenSIDDatabaseSource:
-    return OpenSIDDatabaseSource({"url": url, "kode_desa": KODE, **options})
-
-
-def _seed(url: str, **kwargs: int) -> None:
-    write_villages(url, [make_village(1, KODE, "Senggigi", **kwargs)])
-
-
-def _pull(source: OpenSIDDatabaseSource, applier: Applier | None = None, **kw: Any) -> Applier:
-    applier = applier or Applier()
-    return applier.run(source, VillageRef(KODE), **kw)
 
 
 def _engine_pull(store: Store, source: OpenSIDDatabaseSource, village: str = KODE):

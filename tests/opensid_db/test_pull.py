@@ -10,23 +10,13 @@ from sid_connector_opensid_db import OpenSIDDatabaseSource, write_villages
 
 from .applier import Applier, Killed
 from .conftest import run_sql
+from .senggigi import KODE
+from .senggigi import pull as _pull
+from .senggigi import seed as _seed
+from .senggigi import source as _source
 from .village_factory import make_village
 
 pytestmark = pytest.mark.mariadb
-KODE = "5201142005"
-
-
-def _source(url: str, **options: object) -> OpenSIDDatabaseSource:
-    return OpenSIDDatabaseSource({"url": url, "kode_desa": KODE, **options})
-
-
-def _seed(url: str, **kwargs: int) -> None:
-    write_villages(url, [make_village(1, KODE, "Senggigi", **kwargs)])
-
-
-def _pull(source: OpenSIDDatabaseSource, applier: Applier | None = None, **kw: object) -> Applier:
-    applier = applier or Applier()
-    return applier.run(source, VillageRef(KODE), **kw)
 
 
 def test_full_pull_reads_every_entity_with_resolved_fields(db_url: str) -> None:
