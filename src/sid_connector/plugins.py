@@ -73,6 +73,9 @@ class PluginHost:
         self.manager = pluggy.PluginManager(hookspecs.PROJECT)
         self.manager.add_hookspecs(hookspecs)
         self.infos: dict[str, PluginInfo] = {}
+        # What each plugin's registration hooks returned, called once at registration: they declare, so
+        # every later ``sources()``/``rule_packs()``/… reuses the same objects.
+        self._declared: dict[tuple[str, str], list[Any]] = {}
 
     @classmethod
     def load(
@@ -125,14 +128,18 @@ class PluginHost:
         info = self.infos[name]
         if info.status != "ok":
             return []
+        declared = self._declared.get((name, hook_name))
+        if declared is not None:
+            return declared
         plugin = self.manager.get_plugin(name)
         try:
-            result = getattr(plugin, hook_name)()
-            return list(result or [])
+            declared = list(getattr(plugin, hook_name)() or [])
         except Exception as exc:
             self._fail(info, exc, f"calling {hook_name}")
             self.manager.unregister(name=name)
             return []
+        self._declared[(name, hook_name)] = declared
+        return declared
 
     def _collect(self, hook_name: str) -> list[Any]:
         items: list[Any] = []

@@ -40,6 +40,20 @@ def test_a_plugin_raising_while_registering_is_reported_and_skipped():
     assert report["good"].hooks == ["sid_connector_sources"]
 
 
+def test_registration_hooks_are_called_once_and_their_declarations_reused():
+    calls = []
+
+    def counted_sources():
+        calls.append(1)
+        return good_sources()
+
+    counted = module("counted", sid_connector_sources=counted_sources)
+    host = PluginHost.load(installed=False, extra=[("counted", counted)])
+    first, second = host.sources(), host.sources()
+    assert len(calls) == 1
+    assert first["good"] is second["good"]
+
+
 def test_strict_mode_makes_a_broken_plugin_fatal():
     with pytest.raises(PluginError, match="bad"):
         PluginHost.load(
