@@ -207,7 +207,7 @@ def _serve(jobs: queue.SimpleQueue, results: queue.SimpleQueue, started: threadi
         started.release()
         try:
             job()
-        except Exception as error:  # handed to the owner, raised there
+        except BaseException as error:  # handed to the owner, raised there (it must never wait forever)
             results.put(error)
         else:
             results.put(None)

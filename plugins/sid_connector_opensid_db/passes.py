@@ -38,7 +38,6 @@ class PullContext:
     full_refresh_hours: float
     state: JSONDict
     stats: Counter[str] = field(default_factory=Counter)
-    hints: list[tuple[int | None, str]] = field(default_factory=list)
 
     def cursor(self) -> JSONDict:
         """A copy of the whole cursor as it stands, to travel with one event."""
@@ -211,7 +210,7 @@ def penduduk_pass(ctx: PullContext) -> Iterator[PullEvent]:
         good, bad = split(entity, rows)
         running["last_id"] = int(rows[-1]["id"])
         yield Batch(entity=entity, rows=good, cursor=ctx.cursor(), rejected=bad)
-    ctx.hints = deletion_hints(ctx)
+    count_deletion_hints(ctx)
     state["watermark"] = running["watermark"]
     if not lower:
         state["last_full"] = running["watermark"]
@@ -219,18 +218,14 @@ def penduduk_pass(ctx: PullContext) -> Iterator[PullEvent]:
     yield close_keys(ctx, query, state, int(running["last_id"]), force=not lower)
 
 
-def deletion_hints(ctx: PullContext) -> list[tuple[int | None, str]]:
-    """``log_hapus_penduduk`` rows as (id_pend, 16-digit NIK): a hint only, the KeySet is what counts.
+def count_deletion_hints(ctx: PullContext) -> None:
+    """Count ``log_hapus_penduduk`` rows (``penduduk_hapus_hint``): a hint only, the id list is what counts.
 
-    In v2410 the FK cascade erases these rows with the resident (OPENSID_DB.md §9), so this is usually
-    empty; ``nik`` is ``decimal(16,0)`` there, so a temporary NIK's leading zero is restored.
+    In v2410 the FK cascade erases these rows with the resident (OPENSID_DB.md §9), so this is usually 0.
     """
-    rows = ctx.db.query(
-        "SELECT id_pend, nik FROM log_hapus_penduduk WHERE config_id = %s ORDER BY id", (ctx.config_id,)
-    )
+    count = ctx.db.scalar("SELECT COUNT(*) FROM log_hapus_penduduk WHERE config_id = %s", (ctx.config_id,))
     ctx.stats["queries"] += 1
-    ctx.stats["penduduk_hapus_hint"] += len(rows)
-    return [(row["id_pend"], f"{int(row['nik']):016d}") for row in rows if row["nik"] is not None]
+    ctx.stats["penduduk_hapus_hint"] += int(count or 0)
 
 
 def peristiwa_pass(ctx: PullContext) -> Iterator[PullEvent]:

@@ -76,7 +76,10 @@ class EntityQuery:
         return f"SELECT id FROM {self.table} WHERE config_id = %s ORDER BY id"
 
     def id_facts(self) -> str:
-        """Count and sum of the village's ids up to a bound (params: config_id, max id): see ``keyfacts``."""
+        """Count and sum of the village's ids up to a bound (params: config_id, max id).
+
+        See ``watermark.covers`` and ``watermark.unchanged``.
+        """
         return f"SELECT COUNT(*) AS n, COALESCE(SUM(id), 0) AS s FROM {self.table} WHERE config_id = %s AND id <= %s"
 
     def digests(self, width: int) -> str:

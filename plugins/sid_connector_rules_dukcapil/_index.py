@@ -10,22 +10,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from itertools import compress, count, repeat
+from itertools import compress, repeat
 from operator import and_, eq, is_, is_not
 from typing import Any
 
 from sid_connector.rules.model import RuleContext
-from sid_connector_rules_dukcapil._base import empty, ordinals
+from sid_connector_rules_dukcapil._base import empty, indices, ordinals
 
 
 def pick(values: Sequence[Any], rows: Iterable[int]) -> list[Any]:
     """``values[i]`` for each ``i`` of ``rows``, at C speed."""
     return list(map(values.__getitem__, rows))
-
-
-def where(mask: Iterable[Any]) -> list[int]:
-    """Indexes of the truthy entries of ``mask``."""
-    return list(compress(count(), mask))
 
 
 def empty_mask(values: Sequence[Any]) -> list[bool]:
@@ -100,7 +95,7 @@ def sentinel(values: list[Any], value: Any) -> list[Any]:
 def event_rows(ctx: RuleContext, kode: int) -> list[int]:
     """Indexes (in ``village.peristiwa`` order) of the events of one ``kode_peristiwa``."""
     return ctx.memo(
-        f"dukcapil.event_rows:{kode}", lambda: where(map(eq, ctx.event_column("kode_peristiwa"), repeat(kode)))
+        f"dukcapil.event_rows:{kode}", lambda: indices(map(eq, ctx.event_column("kode_peristiwa"), repeat(kode)))
     )
 
 
@@ -142,7 +137,7 @@ class Families:
         """Members (any status, ``residents`` order) of the given families; what ``members_of`` gives for them."""
         out: dict[str, list[tuple[str, Any]]] = {key: [] for key in keys}
         residents = self.ctx.residents
-        for i in where(map(keys.__contains__, self.of)):
+        for i in indices(map(keys.__contains__, self.of)):
             out[self.of[i]].append(residents[i])
         return out
 
@@ -165,6 +160,3 @@ def families(ctx: RuleContext) -> Families | None:
     return ctx.memo("dukcapil.families", build)
 
 
-def family_column(ctx: RuleContext, name: str) -> list[Any]:
-    """One attribute of every family row, aligned with ``village.keluarga`` (``ctx.family_column``)."""
-    return ctx.family_column(name)

@@ -27,6 +27,7 @@ from sid_connector_rules_dukcapil._base import (
     day,
     days_between,
     empty,
+    indices,
     ordinals,
     rows_where,
     rule,
@@ -43,7 +44,6 @@ from sid_connector_rules_dukcapil._index import (
     pick,
     real_flags,
     sentinel,
-    where,
 )
 
 LATE_FINE_ID = "Keterlambatan lapor dapat dikenai denda administratif; dokumen kependudukan tidak dipungut biaya."
@@ -109,7 +109,7 @@ def _birth_60d_candidates(ctx: RuleContext, rows: list[int]) -> list[int]:
     happened, reported = _day_numbers(ctx, rows)
     late = map(gt, map(sub, reported, happened), repeat(60))
     due = map(and_, map(le, happened, repeat(ctx.ref_date.toordinal() - 30)), _child_without_akta(ctx, rows))
-    return pick(rows, where(map(or_, late, due)))
+    return pick(rows, indices(map(or_, late, due)))
 
 
 def _child_without_akta(ctx: RuleContext, rows: list[int]) -> list[bool]:
@@ -173,7 +173,7 @@ def _recent(ctx: RuleContext, rows: list[int], days: int) -> list[int]:
     """The events of ``rows`` that happened within ``days`` days up to ref_date."""
     today = ctx.ref_date.toordinal()
     happened = pick(event_ordinals(ctx, "tgl_peristiwa", 0), rows)
-    return pick(rows, where(map(and_, map(le, repeat(today - days), happened), map(le, happened, repeat(today)))))
+    return pick(rows, indices(map(and_, map(le, repeat(today - days), happened), map(le, happened, repeat(today)))))
 
 
 @rule(
@@ -223,7 +223,7 @@ def _birth_dob_candidates(ctx: RuleContext, rows: list[int]) -> list[int]:
         outside_kk = list(map(or_, is_none(kk_level), is_none(id_kk)))
         odd = map(or_, odd, _of_person(ctx, outside_kk, rows, False))
     known = map(ne, pick(ctx.event_positions, rows), repeat(len(ctx.residents)))
-    return pick(rows, where(map(and_, known, odd)))
+    return pick(rows, indices(map(and_, known, odd)))
 
 
 @rule(
@@ -258,7 +258,7 @@ def _death_30d_candidates(ctx: RuleContext, rows: list[int]) -> list[int]:
     happened, reported = _day_numbers(ctx, rows)
     late = map(gt, map(sub, reported, happened), repeat(30))
     no_akta = empty_mask(_fields(ctx, "akta_mati", rows))
-    return pick(rows, where(map(or_, late, no_akta)))
+    return pick(rows, indices(map(or_, late, no_akta)))
 
 
 @rule(
@@ -356,7 +356,7 @@ def _dates_candidates(ctx: RuleContext, death_of: dict[int, Any]) -> list[int]:
     id_pend = ctx.event_column("id_pend")
     if death_of and not death_of.keys().isdisjoint(id_pend):
         masks.append(list(map(death_of.__contains__, id_pend)))
-    return sorted(set().union(*map(where, masks)))
+    return sorted(set().union(*map(indices, masks)))
 
 
 @rule(
@@ -470,7 +470,7 @@ def _move_out_candidates(ctx: RuleContext, rows: list[int]) -> list[int]:
     unknown = map(not_, map(_MOVE_TYPES.__contains__, pick(ctx.event_column("ref_pindah"), rows)))
     no_address = empty_mask(_fields(ctx, "alamat_tujuan", rows))
     head = map(eq, _of_person(ctx, ctx.column("kk_level"), rows, None), repeat(1))
-    return pick(rows, where(map(or_, map(or_, unknown, no_address), head)))
+    return pick(rows, indices(map(or_, map(or_, unknown, no_address), head)))
 
 
 def _households(ctx: RuleContext, heads: list[Any]) -> dict[Any, list[tuple[str, Any]]]:
@@ -484,7 +484,7 @@ def _households(ctx: RuleContext, heads: list[Any]) -> dict[Any, list[tuple[str,
     wanted = {p.id_kk for p in heads}
     out: dict[Any, list[tuple[str, Any]]] = {("id", i): [] for i in wanted}
     residents = ctx.residents
-    for i in where(map(wanted.__contains__, id_kk)):
+    for i in indices(map(wanted.__contains__, id_kk)):
         out[("id", id_kk[i])].append(residents[i])
     return out
 
@@ -521,7 +521,7 @@ def _members_left_behind(ctx: RuleContext, households: dict[Any, list[tuple[str,
 )
 def evt_move_in(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     rows = event_rows(ctx, 5)
-    suspects = pick(rows, where(_of_person(ctx, _move_in_suspects(ctx), rows, False)))
+    suspects = pick(rows, indices(_of_person(ctx, _move_in_suspects(ctx), rows, False)))
     for key, e, person in _events(ctx, suspects):
         if not _hidup(person):
             continue
@@ -607,14 +607,14 @@ def _civil_reminder(
 def _recent_dates(ctx: RuleContext, date_col: str, days: int) -> list[int]:
     """Indexes in ``ctx.hidup`` of residents whose ``date_col`` is within ``days`` days up to ref_date."""
     dates = ctx.column(date_col, hidup=True)
-    known = where(is_set(dates))
+    known = indices(is_set(dates))
     if not known:
         return []
     today = ctx.ref_date.toordinal()
     when = ordinals(pick(dates, known), 0)
     if max(when) < today - days or min(when) > today:
         return []
-    return pick(known, where(map(and_, map(le, repeat(today - days), when), map(le, when, repeat(today)))))
+    return pick(known, indices(map(and_, map(le, repeat(today - days), when), map(le, when, repeat(today)))))
 
 
 @rule(

@@ -19,17 +19,16 @@ from sid_connector_rules_dukcapil._base import (
     WARNING,
     birth_ordinals,
     born_ordinals,
+    indices,
     rule,
 )
 from sid_connector_rules_dukcapil._index import (
     Families,
     families,
-    family_column,
     first_of,
     is_none,
     pick,
     repeated,
-    where,
 )
 
 _PERIKSA = "OpenSID/OpenSID app/Libraries/Periksa.php"
@@ -39,10 +38,6 @@ _ALIVE = (1, None)
 
 def _alive(p: Any) -> bool:
     return p.status_dasar in _ALIVE
-
-
-def _hidup_members(ctx: RuleContext, keluarga: Any) -> list[tuple[str, Any]]:
-    return [(k, p) for k, p in ctx.members_of(keluarga) if _alive(p)]
 
 
 def _head(ctx: RuleContext, keluarga: Any, members: list[tuple[str, Any]]) -> Any:
@@ -156,9 +151,9 @@ def _no_head_candidates(ctx: RuleContext, fams: Families) -> set[str]:
     """Active families without a kk_level 1 member, or with an id and no nik_kepala."""
     active = ctx.active_families
     found = active - fams.where(_column_eq(ctx, "kk_level", 1, hidup=False), hidup=False)
-    pointers = family_column(ctx, "nik_kepala")
+    pointers = ctx.family_column("nik_kepala")
     if None in pointers:
-        no_pointer = map(and_, is_none(pointers), map(ne, family_column(ctx, "id"), repeat(None)))
+        no_pointer = map(and_, is_none(pointers), map(ne, ctx.family_column("id"), repeat(None)))
         found |= active.intersection(compress(ctx.village.keluarga, no_pointer))
     return found
 
@@ -206,8 +201,8 @@ def _head_pointer_candidates(ctx: RuleContext) -> list[int]:
     """Indexes of the families whose (nik_kepala, id) is not some kk_level 1 resident's (id, id_kk)."""
     heads = _column_eq(ctx, "kk_level", 1, hidup=False)
     fine = set(zip(compress(ctx.column("id"), heads), compress(ctx.column("id_kk"), heads), strict=True))
-    pairs = zip(family_column(ctx, "nik_kepala"), family_column(ctx, "id"), strict=True)
-    return where(map(not_, map(fine.__contains__, pairs)))
+    pairs = zip(ctx.family_column("nik_kepala"), ctx.family_column("id"), strict=True)
+    return indices(map(not_, map(fine.__contains__, pairs)))
 
 
 @rule(
@@ -222,7 +217,7 @@ def _head_pointer_candidates(ctx: RuleContext) -> list[int]:
     entity="keluarga",
 )
 def fam_head_in_2_kk(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    if not repeated(family_column(ctx, "nik_kepala")):
+    if not repeated(ctx.family_column("nik_kepala")):
         return
     groups: dict[int, list[str]] = {}
     for key, k in v.keluarga.items():
@@ -278,8 +273,8 @@ def _head_not_alive_candidates(ctx: RuleContext, fams: Families) -> set[str]:
     member but no HIDUP one (their head is then a member who is not HIDUP). Needs unique resident ids."""
     alive_ids = set(compress(ctx.column("id"), ctx.hidup_mask))
     alive_ids.discard(None)
-    pointers = family_column(ctx, "nik_kepala")
-    rows = where(map(not_, map(alive_ids.__contains__, pointers)))
+    pointers = ctx.family_column("nik_kepala")
+    rows = indices(map(not_, map(alive_ids.__contains__, pointers)))
     if not rows:
         return set()
     by_id = ctx.by_id
@@ -305,10 +300,10 @@ def _head_not_alive_candidates(ctx: RuleContext, fams: Families) -> set[str]:
 )
 def fam_orphan_head(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     id_kk = ctx.column("id_kk")
-    unknown = set(id_kk) - set(family_column(ctx, "id")) - {None}  # ("id", x) keys of ctx.families
+    unknown = set(id_kk) - set(ctx.family_column("id")) - {None}  # ("id", x) keys of ctx.families
     if not unknown:
         return
-    for key, p in pick(ctx.residents, where(map(unknown.__contains__, id_kk))):
+    for key, p in pick(ctx.residents, indices(map(unknown.__contains__, id_kk))):
         if p.id_kk is not None and ("id", p.id_kk) not in ctx.families:
             role = "Kepala Keluarga" if p.kk_level == 1 else "Anggota"
             yield r.finding(
@@ -547,12 +542,12 @@ def _child_candidates(ctx: RuleContext, fams: Families) -> set[str]:
     family's HIDUP head/SUAMI/ISTRI or a resident holding its ayah_nik/ibu_nik. Birth dates are day numbers,
     and only the youngest candidate parent matters."""
     born = born_ordinals(ctx)
-    parent_rows = where(map(and_, _levels(ctx, _PARENTS), map(ne, born, repeat(-1))))
+    parent_rows = indices(map(and_, _levels(ctx, _PARENTS), map(ne, born, repeat(-1))))
     youngest: dict[Any, int] = {}
     for fam, day in zip(pick(fams.of_hidup, parent_rows), pick(born, parent_rows), strict=True):
         if day > youngest.get(fam, -1):
             youngest[fam] = day
-    children = where(map(and_, _column_eq(ctx, "kk_level", 4, hidup=True), map(ne, born, repeat(-1))))
+    children = indices(map(and_, _column_eq(ctx, "kk_level", 4, hidup=True), map(ne, born, repeat(-1))))
     child_fams = pick(fams.of_hidup, children)
     by_nik = _youngest_by_nik(ctx)
     parent_day = map(
@@ -573,7 +568,7 @@ def _youngest_by_nik(ctx: RuleContext) -> dict[str, int]:
     found = dict(zip(niks, born, strict=True))
     if len(found) < len(niks):
         twice = repeated(niks)
-        rows = where(map(twice.__contains__, niks))
+        rows = indices(map(twice.__contains__, niks))
         for nik in twice:
             found[nik] = -1
         for nik, day in zip(pick(niks, rows), pick(born, rows), strict=True):
@@ -632,7 +627,7 @@ def _generation_candidates(ctx: RuleContext, fams: Families) -> set[str]:
     head_day.pop(None, None)
     found: set[str] = set()
     for levels, late in ((_ELDERS, True), (frozenset((6,)), False)):
-        rows = where(map(and_, _levels(ctx, levels), map(ne, born, repeat(-1))))
+        rows = indices(map(and_, _levels(ctx, levels), map(ne, born, repeat(-1))))
         if not rows:
             continue
         member_fams = pick(fams.of_hidup, rows)
@@ -671,7 +666,7 @@ def _parent_link_candidates(ctx: RuleContext) -> list[int]:
     niks = ctx.column("nik")
     women = set(compress(niks, _column_eq(ctx, "sex", 2, hidup=False)))
     men = set(compress(niks, _column_eq(ctx, "sex", 1, hidup=False)))
-    return where(
+    return indices(
         map(
             or_,
             map(women.__contains__, ctx.column("ayah_nik", hidup=True)),
@@ -693,7 +688,7 @@ def _parent_link_candidates(ctx: RuleContext) -> list[int]:
     entity="keluarga",
 )
 def fam_log_missing(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    unlogged = set(family_column(ctx, "id")) - set(map(attrgetter("id_kk"), v.peristiwa_keluarga.values()))
+    unlogged = set(ctx.family_column("id")) - set(map(attrgetter("id_kk"), v.peristiwa_keluarga.values()))
     unlogged.discard(None)  # the logged ids are the keys of ctx.family_events
     if not unlogged:
         return

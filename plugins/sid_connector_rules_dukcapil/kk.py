@@ -16,12 +16,13 @@ from sid_connector_rules_dukcapil._base import (
     WARNING,
     active_family,
     empty,
+    indices,
     kode_desa_usable,
     nik_classes,
     rule,
     show_id,
 )
-from sid_connector_rules_dukcapil._index import all_real, family_column, is_none, is_set, pick, repeated, where
+from sid_connector_rules_dukcapil._index import all_real, is_none, is_set, pick, repeated
 
 
 def _kk_classes(ctx: RuleContext) -> list[str]:
@@ -31,7 +32,7 @@ def _kk_classes(ctx: RuleContext) -> list[str]:
     """
 
     def build() -> list[str]:
-        numbers = family_column(ctx, "no_kk")
+        numbers = ctx.family_column("no_kk")
         if all_real(numbers):
             return [ids.REAL] * len(numbers)
         classes = {n: ids.classify_kk(n) for n in set(numbers)}
@@ -43,7 +44,7 @@ def _kk_classes(ctx: RuleContext) -> list[str]:
 def _class_rows(ctx: RuleContext, cls: str) -> list[int]:
     """Indexes (in ``village.keluarga`` order) of the families whose ``no_kk`` class is ``cls``."""
     classes = _kk_classes(ctx)
-    return where(map(cls.__eq__, classes)) if cls in classes else []
+    return indices(map(cls.__eq__, classes)) if cls in classes else []
 
 
 def _families_of_class(ctx: RuleContext, cls: str) -> list[tuple[str, Any]]:
@@ -73,7 +74,7 @@ def kk_format(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     previous = ctx.column("no_kk_sebelumnya")
     if previous.count(None) == len(previous):
         return
-    for key, p in pick(ctx.residents, where(is_set(previous))):
+    for key, p in pick(ctx.residents, indices(is_set(previous))):
         if empty(p.no_kk_sebelumnya):
             continue
         if ids.classify_kk(ids.norm_id(p.no_kk_sebelumnya)) == ids.MALFORMED:
@@ -128,13 +129,13 @@ def kk_date(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
 def _kk_date_candidates(ctx: RuleContext) -> list[tuple[str, Any]]:
     """REAL families whose date digits (7-12) are no plausible date, judged once per distinct date block."""
     rows = _class_rows(ctx, ids.REAL)
-    numbers = pick(family_column(ctx, "no_kk"), rows)
+    numbers = pick(ctx.family_column("no_kk"), rows)
     blocks = list(map(_DATE_DIGITS, numbers))
     sample = dict(zip(blocks, numbers, strict=True))  # one number per block: ids.kk_date reads only the block
     bad = {block for block, no_kk in sample.items() if _implausible(ids.kk_date(no_kk, ctx.ref_date), ctx)}
     if not bad:
         return []
-    return pick(list(ctx.village.keluarga.items()), pick(rows, where(map(bad.__contains__, blocks))))
+    return pick(list(ctx.village.keluarga.items()), pick(rows, indices(map(bad.__contains__, blocks))))
 
 
 _DATE_DIGITS = itemgetter(slice(6, 12))
@@ -161,10 +162,10 @@ def kk_region(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
         return
     home = ctx.kode_desa[:6]
     rows = _class_rows(ctx, ids.REAL)
-    prefixes = list(map(_PREFIX, pick(family_column(ctx, "no_kk"), rows)))
+    prefixes = list(map(_PREFIX, pick(ctx.family_column("no_kk"), rows)))
     if set(prefixes) <= {home}:
         return
-    for key, k in pick(list(v.keluarga.items()), pick(rows, where(map(home.__ne__, prefixes)))):
+    for key, k in pick(list(v.keluarga.items()), pick(rows, indices(map(home.__ne__, prefixes)))):
         if k.no_kk[:6] != home:
             yield r.finding(key, "KK diterbitkan di kecamatan lain: keluarga pindah datang tanpa KK baru, atau "
                             "kode lama sebelum pemekaran.",
@@ -183,7 +184,7 @@ def kk_region(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
     entity="keluarga",
 )
 def kk_unique(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
-    if not repeated(family_column(ctx, "no_kk")) - {"", "0"}:
+    if not repeated(ctx.family_column("no_kk")) - {"", "0"}:
         return
     groups: dict[str, list[str]] = {}
     for key, k in v.keluarga.items():
@@ -249,7 +250,7 @@ def kk_penduduk_lepas(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Fin
     id_kk = ctx.column("id_kk", hidup=True)
     if None not in id_kk:
         return
-    for key, p in pick(ctx.hidup, where(is_none(id_kk))):
+    for key, p in pick(ctx.hidup, indices(is_none(id_kk))):
         if p.status == 1 and family_key_of_penduduk(p) is None:
             yield r.finding(key, "Penduduk tetap tanpa KK.", "Permanent resident without a KK.", record=p)
 

@@ -39,7 +39,6 @@ from sid_connector_rules_dukcapil._base import (
 
 _PERIKSA = "OpenSID/OpenSID app/Libraries/Periksa.php"
 _PENDUDUK = "OpenSID/OpenSID app/Models/Penduduk.php validasi() (v2410.1.0)"
-_EXIT_EVENTS = {2, 3, 4, 6}
 _MARRIED = frozenset((2, 3, 4))
 _STATUS_OF_EVENT = {1: 1, 2: 2, 3: 3, 4: 4, 5: 1, 6: 6}
 

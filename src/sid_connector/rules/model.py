@@ -329,7 +329,7 @@ class RuleContext:
                 return active
             return {
                 key for key, k in self.village.keluarga.items()
-                if any(p.status_dasar in (1, None) for _, p in self.members_of(k))
+                if any(p.status_dasar in _HIDUP for _, p in self.members_of(k))
             }
 
         return self.memo("active_families", build)
