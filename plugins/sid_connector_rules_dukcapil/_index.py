@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import compress, repeat
-from operator import and_, eq, is_, is_not
+from operator import eq, is_, is_not
 from typing import Any
 
 from sid_connector.rules.model import RuleContext
@@ -53,7 +53,9 @@ def first_of(keys: Sequence[Any], values: Sequence[Any]) -> dict[Any, Any]:
 
 
 def all_real(values: Sequence[Any]) -> bool:
-    """Is every value a REAL NIK/KK number (``[1-9]\\d{15}``, what ``ids.classify_nik`` calls REAL)?
+    """Is every value a REAL KK number (``[1-9]\\d{15}``, what ``ids.classify_kk`` calls REAL)?
+
+    (NIKs are classified once per run by ``_base.nik_class_column``; this proof serves the family numbers.)
 
     Proven for the whole column at once: 16-character strings whose concatenation is decimal digits (``\\d`` and
     ``str.isdecimal`` both mean Unicode category Nd) and whose first characters are 1-9.
@@ -64,15 +66,7 @@ def all_real(values: Sequence[Any]) -> bool:
     return joined.isdecimal() and set(joined[::16]) <= _NONZERO
 
 
-def real_flags(values: Sequence[Any]) -> list[bool]:
-    """``ids.classify_nik(value) == REAL`` for each value (None is MISSING), at C speed."""
-    texts = list(map(str, values))  # None becomes "None": not decimal, so not REAL either
-    flags = map(and_, map(eq, map(len, texts), repeat(16)), map(str.isdecimal, texts))
-    return list(map(and_, flags, map(str.startswith, texts, repeat(_NONZERO_PREFIXES))))
-
-
 _NONZERO = frozenset("123456789")
-_NONZERO_PREFIXES = tuple("123456789")
 
 
 def is_none(values: Iterable[Any]) -> Iterable[bool]:

@@ -23,17 +23,18 @@ from sid_connector_rules_dukcapil._base import (
     KETUA_RT,
     SEKDES,
     WARNING,
+    all_niks_real,
     birth_ordinals,
     day,
     days_between,
     empty,
     indices,
+    nik_class_column,
     ordinals,
     rows_where,
     rule,
 )
 from sid_connector_rules_dukcapil._index import (
-    all_real,
     empty_mask,
     event_list,
     event_ordinals,
@@ -42,7 +43,6 @@ from sid_connector_rules_dukcapil._index import (
     is_none,
     is_set,
     pick,
-    real_flags,
     sentinel,
 )
 
@@ -545,9 +545,8 @@ def evt_move_in(r: Rule, v: VillageData, ctx: RuleContext) -> Iterator[Finding]:
 def _move_in_suspects(ctx: RuleContext) -> list[bool]:
     """HIDUP residents whose NIK is not REAL, whose previous address is empty, or without ``id_kk``."""
     odd: Iterator[bool] = iter(empty_mask(ctx.column("alamat_sebelumnya")))
-    niks = ctx.column("nik")
-    if not all_real(niks):
-        odd = map(or_, odd, map(not_, real_flags(niks)))
+    if not all_niks_real(ctx):
+        odd = map(or_, odd, map(ids.REAL.__ne__, nik_class_column(ctx)))
     id_kk = ctx.column("id_kk")
     if None in id_kk:
         odd = map(or_, odd, is_none(id_kk))

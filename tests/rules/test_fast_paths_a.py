@@ -23,7 +23,6 @@ from sid_connector_rules_dukcapil._index import (
     all_real,
     empty_mask,
     first_of,
-    real_flags,
     repeated,
 )
 from tests.rules.fast_path_villages import CASES_A, REF, RUNS_A, case_name, check_golden, mutated_village, read_golden
@@ -204,11 +203,9 @@ _ODD_NUMBERS = [
 
 
 @pytest.mark.parametrize("value", _ODD_NUMBERS)
-def test_real_flags_and_all_real_agree_with_classify_nik(value):
-    real = ids.classify_nik(value) == ids.REAL
-    assert real_flags([value]) == [real]
+def test_all_real_agrees_with_classify_kk(value):
+    real = ids.classify_kk(value) == ids.REAL
     assert all_real([value, "3301020101900001"]) is real
-    assert real_flags(_ODD_NUMBERS) == [ids.classify_nik(v) == ids.REAL for v in _ODD_NUMBERS]
 
 
 def test_all_real_needs_every_value_sixteen_digits_long():
