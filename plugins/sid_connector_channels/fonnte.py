@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from sid_connector.channels import ChannelError, OutgoingMessage
 from sid_connector.sources import Check
 from sid_connector_channels.failures import gateway_failure, json_body, status_failure
-from sid_connector_channels.httpclient import DEFAULT_TIMEOUT, attempt, forget_secrets, make_client, redact_in_logs
+from sid_connector_channels.httpclient import DEFAULT_TIMEOUT, HttpChannel, attempt
 from sid_connector_channels.options import Options
 from sid_connector_channels.outgoing import chat_body, scrubbed
 from sid_connector_channels.phone import InvalidPhoneNumber, normalise_phone
@@ -20,7 +20,7 @@ from sid_connector_channels.phone import InvalidPhoneNumber, normalise_phone
 DEFAULT_BASE_URL = "https://api.fonnte.com"
 
 
-class FonnteChannel:
+class FonnteChannel(HttpChannel):
     """``message.address`` is the recipient's WhatsApp number in any common Indonesian spelling."""
 
     name: ClassVar[str] = "fonnte"
@@ -30,9 +30,7 @@ class FonnteChannel:
         self.token = opts.secret("token")
         self.base_url = opts.url("base_url", DEFAULT_BASE_URL)
         self.country_code = opts.string("country_code", "62")
-        self._client = make_client(opts.number("timeout", DEFAULT_TIMEOUT), {"Authorization": self.token.reveal()})
-        self._closed = False
-        redact_in_logs(self.token)
+        self._open(opts.number("timeout", DEFAULT_TIMEOUT), {"Authorization": self.token.reveal()}, self.token)
 
     def _post(self, path: str, form: Mapping[str, str] | None = None) -> dict[str, Any]:
         response = attempt(self._client, self.name, "POST", f"{self.base_url}{path}", data=dict(form or {}))
@@ -65,12 +63,6 @@ class FonnteChannel:
             return [Check(name="kanal fonnte", ok=False, message=f"perangkat WhatsApp tidak terhubung ({state})")]
         quota = device.get("quota")
         return [Check(name="kanal fonnte", ok=True, message=f"perangkat terhubung, kuota {quota}")]
-
-    def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._client.close()
-            forget_secrets(self.token)
 
     def __repr__(self) -> str:
         return f"FonnteChannel(base_url={self.base_url!r})"

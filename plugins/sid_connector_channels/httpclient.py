@@ -91,6 +91,22 @@ def make_client(timeout: float = DEFAULT_TIMEOUT, headers: dict[str, str] | None
     )
 
 
+class HttpChannel:
+    """Base of the HTTP channels: one client, and their secrets kept out of httpx's logs until :meth:`close`."""
+
+    def _open(self, timeout: float, headers: dict[str, str] | None, *secrets: Secret | None) -> None:
+        self._client = make_client(timeout, headers)
+        self._held_secrets = secrets
+        self._closed = False
+        redact_in_logs(*secrets)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._client.close()
+            forget_secrets(*self._held_secrets)
+
+
 def attempt(client: httpx.Client, channel: str, method: str, url: str, **kwargs: object) -> httpx.Response:
     """One request; a transport failure becomes a retryable :class:`ChannelError` (no URL in its text)."""
     try:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from sid_connector.channels import ChannelError, OutgoingMessage
 from sid_connector.sources import Check
 from sid_connector_channels.failures import clean_detail, json_body, status_failure
-from sid_connector_channels.httpclient import DEFAULT_TIMEOUT, attempt, forget_secrets, make_client, redact_in_logs
+from sid_connector_channels.httpclient import DEFAULT_TIMEOUT, HttpChannel, attempt
 from sid_connector_channels.options import Options
 from sid_connector_channels.outgoing import chat_body, scrubbed
 
@@ -24,7 +24,7 @@ def _fit(text: str) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
-class TelegramChannel:
+class TelegramChannel(HttpChannel):
     """Sends plain text (no parse mode, so a stray ``*`` or ``_`` in a name cannot break the message)."""
 
     name: ClassVar[str] = "telegram"
@@ -33,9 +33,7 @@ class TelegramChannel:
         opts = Options(self.name, options)
         self.token = opts.secret("token")
         self.base_url = opts.url("base_url", DEFAULT_BASE_URL)
-        self._client = make_client(opts.number("timeout", DEFAULT_TIMEOUT))
-        self._closed = False
-        redact_in_logs(self.token)
+        self._open(opts.number("timeout", DEFAULT_TIMEOUT), None, self.token)
 
     def _call(self, method: str, payload: Mapping[str, Any] | None = None) -> dict[str, Any]:
         url = f"{self.base_url}/bot{self.token.reveal()}/{method}"
@@ -68,12 +66,6 @@ class TelegramChannel:
         except ChannelError as exc:
             return [Check(name="kanal telegram", ok=False, message=str(exc))]
         return [Check(name="kanal telegram", ok=True, message=f"bot @{me.get('username', '?')} siap")]
-
-    def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._client.close()
-            forget_secrets(self.token)
 
     def __repr__(self) -> str:
         return f"TelegramChannel(base_url={self.base_url!r})"

@@ -13,13 +13,13 @@ from typing import Any, ClassVar
 from sid_connector.channels import ChannelError, OutgoingMessage
 from sid_connector.sources import Check
 from sid_connector_channels.failures import gateway_failure, json_body, status_failure
-from sid_connector_channels.httpclient import DEFAULT_TIMEOUT, attempt, forget_secrets, make_client, redact_in_logs
+from sid_connector_channels.httpclient import DEFAULT_TIMEOUT, HttpChannel, attempt
 from sid_connector_channels.options import Options, Secret
 from sid_connector_channels.outgoing import chat_body, scrubbed
 from sid_connector_channels.phone import InvalidPhoneNumber, normalise_phone
 
 
-class WablasChannel:
+class WablasChannel(HttpChannel):
     """``message.address`` is the recipient's WhatsApp number in any common Indonesian spelling."""
 
     name: ClassVar[str] = "wablas"
@@ -33,9 +33,13 @@ class WablasChannel:
         if self.secret_key:
             authorization = f"{authorization}.{self.secret_key.reveal()}"
         self._authorization = Secret(authorization)
-        self._client = make_client(opts.number("timeout", DEFAULT_TIMEOUT), {"Authorization": authorization})
-        self._closed = False
-        redact_in_logs(self.token, self.secret_key, self._authorization)
+        self._open(
+            opts.number("timeout", DEFAULT_TIMEOUT),
+            {"Authorization": authorization},
+            self.token,
+            self.secret_key,
+            self._authorization,
+        )
 
     @property
     def _secrets(self) -> tuple[Secret | None, ...]:
@@ -66,12 +70,6 @@ class WablasChannel:
                 message=f"dikonfigurasi untuk {self.base_url}; token baru teruji saat notify --test",
             )
         ]
-
-    def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._client.close()
-            forget_secrets(self.token, self.secret_key, self._authorization)
 
     def __repr__(self) -> str:
         return f"WablasChannel(base_url={self.base_url!r})"

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from sid_connector.channels import OutgoingMessage
 from sid_connector.sources import Check
 from sid_connector_channels.failures import json_body, status_failure
-from sid_connector_channels.httpclient import DEFAULT_TIMEOUT, attempt, forget_secrets, make_client, redact_in_logs
+from sid_connector_channels.httpclient import DEFAULT_TIMEOUT, HttpChannel, attempt
 from sid_connector_channels.options import Options
 from sid_connector_channels.outgoing import as_json, scrubbed
 from sid_connector_channels.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
@@ -22,7 +22,7 @@ from sid_connector_channels.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, s
 RESERVED_HEADERS = {SIGNATURE_HEADER.lower(), TIMESTAMP_HEADER.lower(), "content-type", "content-length", "host"}
 
 
-class WebhookChannel:
+class WebhookChannel(HttpChannel):
     """One POST per message; any 2xx is success. ``message.address`` is passed along in the body."""
 
     name: ClassVar[str] = "webhook"
@@ -35,9 +35,7 @@ class WebhookChannel:
         if RESERVED_HEADERS & {key.lower() for key in extra}:
             raise opts.error("headers", "tidak boleh mengganti header tanda tangan atau Content-Type")
         self._clock = clock
-        self._client = make_client(opts.number("timeout", DEFAULT_TIMEOUT), extra)
-        self._closed = False
-        redact_in_logs(self.secret)
+        self._open(opts.number("timeout", DEFAULT_TIMEOUT), extra, self.secret)
 
     def body(self, message: OutgoingMessage) -> bytes:
         """The exact bytes sent (and signed): compact UTF-8 JSON with sorted keys."""
@@ -63,12 +61,6 @@ class WebhookChannel:
     def check(self) -> Sequence[Check]:
         """Configuration only: a test POST would be a real delivery (use ``notify --test``)."""
         return [Check(name="kanal webhook", ok=True, message=f"mengirim ke {self.url} dengan tanda tangan HMAC")]
-
-    def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._client.close()
-            forget_secrets(self.secret)
 
     def __repr__(self) -> str:
         return f"WebhookChannel(url={self.url!r})"
